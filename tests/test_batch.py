@@ -293,6 +293,22 @@ def test_one_nik_one_payment_pays_a_record_no_officer_must_review_first(examples
     assert pl.read_parquet(tmp_path / "e.parquet").sort("row")["duplicate_of"].to_list() == [None, "11000000001"]
 
 
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_decisions_held_back_in_a_file_beyond_a_bound_are_written_the_same(population: dict[str, Any], tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         suffix: str) -> None:
+    """Past ``HELD_ROWS`` decided rows, the chunks wait for one NIK, one payment in a temporary file: the
+    decisions written are the same, and the file is gone after the run."""
+    source = population["folder"] / f"m.{suffix}"
+    batch(source, tmp_path / "a.parquet", chunk_size=300)
+    monkeypatch.setattr(batch_run, "HELD_ROWS", 500)
+    (tmp_path / "b").mkdir()
+    batch(source, tmp_path / "b" / "b.parquet", chunk_size=300)
+    assert pq.read_table(tmp_path / "b" / "b.parquet").equals(pq.read_table(tmp_path / "a.parquet"))
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["b.parquet", "b.parquet.manifest.json",
+                                                                   "b.rejects.jsonl"]
+
+
 def test_records_alike_but_for_free_text_are_paid_by_the_whole_record_and_read_once(
         population: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two records of one NIK alike in every field the rules read, their names apart: the same one is

@@ -26,7 +26,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -49,7 +49,7 @@ from bsu_rules.batch.paths import (
     writable,
 )
 from bsu_rules.batch.read import Chunk, Reader
-from bsu_rules.batch.spool import Spool
+from bsu_rules.batch.spool import Spool, private_file
 from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, unchecked, validate
 from bsu_rules.batch.write import Writer
 from bsu_rules.decisions import Outcome
@@ -304,6 +304,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
     for target in finals:
         clean_stale(target)
     run_id = f"{os.getpid()}-{secrets.token_hex(4)}"
+    kept = temporary(output, run_id).with_suffix(".held")
     spool, out_tmp, rejects_tmp, manifest_tmp = (temporary(output, run_id).with_suffix(".arrow"),
                                                  *(temporary(f, run_id) for f in finals))
     counts = Counts() if counts is None else counts
@@ -329,27 +330,27 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                         progress = None  # reported while spooling
                     outcomes: Counter[str] = Counter()
                     nulls: Counter[str] = Counter()  # of the fields read, in the rows read
-                    decided: list[pa.Table] = []  # written once one NIK, one payment is settled, at the end
-                    sides: list[pa.Table] = []
-                    with Writer(rejects_tmp, REJECT_SCHEMA, shown=rejects) as rejected:
-                        for chunk, (good, bad, side) in _decided(_reported(chunks, progress), plan, engine, key,
-                                                                 shared):
-                            decided.append(good)
-                            if side is not None:
-                                sides.append(side)
-                            rejected.write(bad)
-                            counts.read += chunk.table.num_rows
-                            nulls.update({name: chunk.table.column(name).null_count for name in held})
-                            counts.decided, counts.rejected = counts.decided + good.num_rows, rejected.rows
-                    resolution = settle(sides)
-                    whole = _whole(plan, max((t.num_rows for t in decided), default=0))
-                    with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY, shown=output) as final:
-                        while decided:
-                            good = mark(whole(decided.pop(0)), resolution)
-                            for item in pc.value_counts(good["outcome"]).to_pylist():
-                                outcomes[item["values"]] += item["counts"]
-                            outcomes["held"] += _held(good)
-                            final.write(good)
+                    with _Held(kept) as decided:  # written once one NIK, one payment is settled, at the end
+                        sides: list[pa.Table] = []
+                        with Writer(rejects_tmp, REJECT_SCHEMA, shown=rejects) as rejected:
+                            for chunk, (good, bad, side) in _decided(_reported(chunks, progress), plan, engine, key,
+                                                                     shared):
+                                decided.add(good)
+                                if side is not None:
+                                    sides.append(side)
+                                rejected.write(bad)
+                                counts.read += chunk.table.num_rows
+                                nulls.update({name: chunk.table.column(name).null_count for name in held})
+                                counts.decided, counts.rejected = counts.decided + good.num_rows, rejected.rows
+                        resolution = settle(sides)
+                        whole = _whole(plan, decided.most)
+                        with Writer(out_tmp, DECISION_SCHEMA, DICTIONARY, shown=output) as final:
+                            for held_back in decided:
+                                good = mark(whole(held_back), resolution)
+                                for item in pc.value_counts(good["outcome"]).to_pylist():
+                                    outcomes[item["values"]] += item["counts"]
+                                outcomes["held"] += _held(good)
+                                final.write(good)
                     counts.decided = final.rows
                     counts.duplicates = resolution.num_rows
                     counts.blank = [name for name in held if counts.decided and nulls[name] == counts.read]
@@ -385,14 +386,62 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                 finally:  # a Ctrl-C as the manifest moves: whether it moved
                     counts.committed = not manifest_tmp.exists() and finals[2].exists()
         except OSError as exc:  # the spool or the manifest could not be written (a full disk): named as the output
-            if exc.filename is not None and exc.filename not in map(str, (spool, manifest_tmp)):
+            if exc.filename is not None and exc.filename not in map(str, (spool, kept, manifest_tmp)):
                 raise
             raise on_path(exc, output) from None
         finally:
-            for tmp in (spool, out_tmp, rejects_tmp, manifest_tmp):
+            for tmp in (spool, kept, out_tmp, rejects_tmp, manifest_tmp):
                 tmp.unlink(missing_ok=True)
     return counts
 
+
+
+HELD_ROWS = 2_000_000
+"""Decided rows a run keeps in memory while one NIK, one payment waits for the last chunk (about 110 bytes a
+row); beyond them, every decided chunk waits in a temporary Arrow file beside the output instead."""
+
+
+class _Held:
+    """Decided chunks (``HELD_SCHEMA``) kept until the run writes them, in order: in memory, or once more than
+    ``HELD_ROWS`` rows in ``path`` (readable by this user alone, removed by the run); iterate to take them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.tables, self.rows, self.most = path, deque[pa.Table](), 0, 0
+        self.sink: BinaryIO | None = None
+        self.writer: pa.ipc.RecordBatchFileWriter | None = None
+
+    def __enter__(self) -> _Held:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for done in (self.writer, self.sink):
+            if done is not None:
+                with contextlib.suppress(OSError, pa.ArrowException):
+                    done.close()
+
+    def add(self, table: pa.Table) -> None:
+        self.rows += table.num_rows
+        self.most = max(self.most, table.num_rows)
+        self.tables.append(table)
+        if self.writer is None and self.rows > HELD_ROWS:
+            self.sink = private_file(self.path)
+            self.writer = pa.ipc.new_file(self.sink, HELD_SCHEMA, options=pa.ipc.IpcWriteOptions(compression="lz4"))
+        while self.writer is not None and self.tables:
+            self.writer.write_table(self.tables.popleft(), max_chunksize=max(self.most, 1))
+
+    def __iter__(self) -> Iterator[pa.Table]:
+        if self.writer is None:
+            while self.tables:
+                yield self.tables.popleft()
+            return
+        self.writer.close()
+        assert self.sink is not None
+        self.sink.close()
+        self.writer = self.sink = None
+        with pa.OSFile(str(self.path)) as source:
+            held_back = pa.ipc.open_file(source)
+            for i in range(held_back.num_record_batches):
+                yield pa.Table.from_batches([held_back.get_batch(i)])
 
 
 def _whole(plan: Plan, most: int) -> Callable[[pa.Table], pa.Table]:

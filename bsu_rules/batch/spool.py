@@ -35,7 +35,7 @@ class Spool:
                 table = chunk.table.combine_chunks()
                 if writer is None:
                     schema = table.schema
-                    sink = _private(path)
+                    sink = private_file(path)
                     writer = pa.ipc.new_file(sink, schema, options=pa.ipc.IpcWriteOptions(compression="lz4"))
                 seen(table[ROW].to_numpy(), table["nik"])
                 writer.write_table(table.cast(schema), max_chunksize=max(table.num_rows, 1))
@@ -58,7 +58,7 @@ class Spool:
             batch += 1
 
 
-def _private(path: Path) -> BinaryIO:
+def private_file(path: Path) -> BinaryIO:
     """``path`` created and open for writing, readable and writable by this user alone: never a file or link
     already there, and written through this very file (a name is never opened again)."""
     return os.fdopen(os.open(str(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600),
