@@ -296,3 +296,30 @@ def test_evaluate_says_each_problem_as_batch_does(tmp_path: Path, capsys: pytest
     for typed, meant in [("employment_tipe", "employment_type"), ("employer.Sector", "sector"),
                          ("wages[0].amout", "amount")]:  # a field name mistyped: the one meant, named
         assert f"{typed}: unknown field (did you mean {meant}?)" in messages
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(members(), st.sampled_from([
+    ("nik", "3215 0145 0967 0001"), ("nik", "32150145096700"), ("kpj", "x" * 30), ("registered_on", "1900-01-01"),
+    ("deceased_on", "1900-01-01"), ("membership_ended_on", "1900-01-01"), ("bank_account", {"number": "12-34"}),
+    ("wages", [{"period": "2022-13", "amount": 1}]), ("contributions", [{"period": "2022-05", "amount": 1},
+                                                                        {"period": "2022-05", "amount": 2}]),
+    (None, None)]))
+def test_the_generated_check_of_a_view_is_the_mirror_s_checks(record: dict[str, Any], change: tuple[str, Any]) -> None:
+    """The one generated function the fast path checks a view with takes what the checks it stands for take."""
+    from msgspec import ValidationError, convert
+
+    from bsu_rules.members import mirror
+
+    field, value = change
+    record = copy.deepcopy(record)
+    if field is not None:
+        record[field] = value
+    try:
+        view = convert(record, mirror.MemberMirror)
+    except ValidationError:
+        return
+    check = mirror.checker()
+    assert "def core(m):" in check.source  # type: ignore[attr-defined]
+    assert check(view) is (mirror.fits(view) and mirror.out_of_order(view) is None and all(
+        mirror.periods_once(rows) for rows in (view.wages, view.contributions) if rows))

@@ -563,12 +563,18 @@ def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any]
 
 
 def _compiled(w: _Writer, params: str) -> Any:
-    text = f"def core({params}):\n" + "\n".join(w.lines) + "\n"
+    return compiled(w.lines, w.constants, params)
+
+
+def compiled(lines: list[str], constants: dict[str, object], params: str = "m") -> Any:
+    """The function ``core(params)`` of the generated ``lines`` (its body, indented), whose ``K<n>`` names are
+    ``constants``: parsed, held to the whitelist (``UnsafeCode`` otherwise) and compiled, run with no builtins."""
+    text = f"def core({params}):\n" + "\n".join(lines) + "\n"
     with _COMPILING:
         for attempt in range(_ATTEMPTS):
             try:
                 tree = ast.parse(text)
-                check(tree, w.constants)
+                check(tree, constants)
                 code = compile(tree, "<bsu-rules plan>", "exec")
                 break
             except SystemError:  # CPython 3.11's shared counter, moved by another thread's ast.parse (a library's)
@@ -577,7 +583,7 @@ def _compiled(w: _Writer, params: str) -> Any:
                                        "Python syntax trees): the plan decides with closures") from None
             except (SyntaxError, RecursionError, MemoryError) as exc:  # never for a tree the tests know
                 raise NotGenerated(f"the generated code does not compile: {type(exc).__name__}") from None
-    namespace: dict[str, Any] = {"__builtins__": {}, **w.constants}
+    namespace: dict[str, Any] = {"__builtins__": {}, **constants}
     exec(code, namespace)  # checked just above
     function = namespace["core"]
     function.source = text  # for review: what was compiled

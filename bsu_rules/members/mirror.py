@@ -9,6 +9,7 @@ which names the problem.
 
 from __future__ import annotations
 
+import operator
 import re
 import sys
 import typing
@@ -21,7 +22,7 @@ import msgspec
 from pydantic import BaseModel
 
 from bsu_rules.members.contract import DIGIT_RANGE, Group, Leaf, contract
-from bsu_rules.members.model import PERIODIC, REGENCY_CODE, REGENCY_CODES, Member, Rows
+from bsu_rules.members.model import MONTH, ORDERS, PERIODIC, REGENCY_CODE, REGENCY_CODES, Member, Rows, out_of_order
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,119 @@ def fits(view: Any) -> bool:
                         and search(text) is None:
                     return False
     return True
+
+
+def checker() -> Callable[[Any], bool]:
+    """Whether a view just decoded into the mirror is a record the model takes as it is: ``fits``, no dates out of
+    order (``out_of_order``) and each history's periods months given once each (``periods_once``), in one generated
+    function of the view (``evaluators.codegen``'s guards: its names and constants generated, the text held to the
+    whitelist); the same checks one after another where it cannot be generated."""
+    from bsu_rules.evaluators.codegen import compiled  # lazy: codegen loads the catalogue, which loads the members
+    from bsu_rules.evaluators.whitelist import NotGenerated  # lazy: as above
+
+    constants: dict[str, object] = {}
+    named: dict[int, str] = {}
+    lines: list[str] = []
+    read: dict[str, str] = {}
+    temps: list[str] = []
+
+    def const(value: object) -> str:
+        name = named.get(id(value))
+        if name is None:
+            name = named[id(value)] = f"K{len(constants)}"
+            constants[name] = value
+        return name
+
+    def temp() -> str:
+        temps.append(f"t{len(temps) + 1}")
+        return temps[-1]
+
+    def field(name: str) -> str:  # the view's field, read once
+        if name not in read:
+            read[name] = temp()
+            lines.append(f"    {read[name]} = m.{name}")
+        return read[name]
+
+    def refused(held: str, text: Pattern) -> str:  # the condition on which ``fits`` refuses the text ``held``
+        search, low, high = text
+        if high < 0:
+            return f"{held} is not None and {const(search)}({held}) is None"
+        digits = f"{const(_isdigit)}({held}) and {const(_isascii)}({held})"
+        if low > 0 or high < sys.maxsize:
+            digits = f"{const(low)} <= {const(len)}({held}) <= {const(high)} and {digits}"
+        return f"{held} is not None and not ({digits}) and {const(search)}({held}) is None"
+
+    for name, text in _MIRROR.texts:
+        lines.append(f"    if {refused(field(name), text)}: return False")
+    for group, inner, many in _MIRROR.groups:
+        if not inner.texts:
+            continue
+        held = field(group)
+        if many:
+            lines.append(f"    if {held} is not None and not {const(_rows_fit(inner.texts))}({held}): return False")
+            continue
+        lines.append(f"    if {held} is not None:")
+        for name, text in inner.texts:
+            lines.append(f"        {(t := temp())} = {held}.{name}")
+            lines.append(f"        if {refused(t, text)}: return False")
+    for later, earlier in _ORDERED:
+        then, first = field(later), field(earlier)
+        lines.append(f"    if {then} is not None and {first} is not None and {then} < {first}: return False")
+    for name in PERIODIC:
+        rows = field(name)
+        lines.append(f"    if {rows} and not {const(periods_once)}({rows}): return False")
+    lines.append("    return True")
+    try:
+        check: Callable[[Any], bool] = compiled(lines, constants)
+    except NotGenerated:
+        return _checked
+    return check
+
+
+def _rows_fit(texts: tuple[tuple[str, Pattern], ...]) -> Callable[[list[Any]], bool]:
+    """Whether each row of a list fits its texts' patterns, as ``fits`` checks them."""
+    def fit(rows: list[Any]) -> bool:
+        for row in rows:
+            for name, (search, low, high) in texts:
+                text = getattr(row, name)
+                if text is not None and not (low <= len(text) <= high and text.isdigit() and text.isascii()) \
+                        and search(text) is None:
+                    return False
+        return True
+    return fit
+
+
+def _checked(view: Any) -> bool:
+    """``checker``'s checks, one after another."""
+    if not fits(view) or out_of_order(view) is not None:
+        return False
+    return all(periods_once(rows) for rows in _HISTORIES(view) if rows)
+
+
+def periods_once(rows: list[Any]) -> bool:
+    """Whether a history's periods are months (the model's own check), each given once (the model keeps an exact
+    repeat once, and says which repeats otherwise)."""
+    periods = set(map(_PERIOD, rows))
+    return len(periods) == len(rows) and (periods <= _MONTHS or _months(periods))
+
+
+def _months(periods: set[str]) -> bool:
+    """Whether each period is a month (the model's own check), remembering those that are: a file's
+    histories name few distinct months, so most records are checked with one set comparison."""
+    if not all(map(_MONTH, periods)):
+        return False
+    if len(_MONTHS) > 4096:
+        _MONTHS.clear()
+    _MONTHS.update(periods)
+    return True
+
+
+_HISTORIES = operator.attrgetter(*PERIODIC)  # two or more: a tuple of them
+_PERIOD = operator.attrgetter("period")
+_MONTH = MONTH.fullmatch  # the model's own check
+_MONTHS: set[str] = set()  # periods already found to be months
+_isdigit, _isascii = str.isdigit, str.isascii
+_ORDERED = [(order.then, order.first) for order in ORDERS]
 
 
 _new, _put = object.__new__, object.__setattr__

@@ -4,8 +4,7 @@ problem in the contract's words), and the sha256 of the record's canonical JSON 
 from __future__ import annotations
 
 import hashlib
-import operator
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -32,8 +31,8 @@ from bsu_rules.members.contract import (
     wrong_kind,
 )
 from bsu_rules.members.decode import LONE_SURROGATE, TOO_DEEP, decode_json, lone_surrogate, too_deep
-from bsu_rules.members.mirror import MemberMirror, Record, as_member, encode, fits
-from bsu_rules.members.model import DAY, MONTH, PERIODIC, SECRET, Member, out_of_order
+from bsu_rules.members.mirror import MemberMirror, Record, as_member, checker, encode
+from bsu_rules.members.model import DAY, SECRET, Member
 from bsu_rules.members.redact import (
     clipped,
     few_digits,
@@ -77,34 +76,22 @@ def _fast(record: Any, hashed: bool = True) -> Parsed | None:
 
 
 def _hashed(struct: Any, encoded: bytes | None) -> Parsed | None:
-    """The view, and its ``record_hash`` (when ``encoded``), once its texts fit their patterns (``fits``) and each
-    history's periods are months given once each (the mirror leaves their form to this one pass); None: the
-    model decides."""
-    if not fits(struct) or out_of_order(struct) is not None:
+    """The view, and its ``record_hash`` (when ``encoded``), once its texts fit their patterns, no two of its dates
+    contradict each other and each history's periods are months given once each (``mirror.checker``: the mirror
+    leaves these to one pass); None: the model decides."""
+    if not _check(struct):
         return None  # the model says what is wrong, or what contradicts what
-    for rows in _HISTORIES(struct):
-        if rows:
-            periods = set(map(_PERIOD, rows))
-            if len(periods) < len(rows) or not (periods <= _MONTHS or _months(periods)):
-                return None  # a repeat (the model keeps an exact one once) or not a month: the model says which
     return _tuple(Parsed, (struct, None if encoded is None else _sha256(_shown_encoded(struct, encoded)).hexdigest()))
 
 
-def _months(periods: set[str]) -> bool:
-    """Whether each period is a month (the model's own check), remembering those that are: a file's
-    histories name few distinct months, so most records are checked with one set comparison."""
-    if not all(map(_MONTH, periods)):
-        return False
-    if len(_MONTHS) > 4096:
-        _MONTHS.clear()
-    _MONTHS.update(periods)
-    return True
+def _first_check(view: Any) -> bool:
+    """``mirror.checker``'s function, generated on the first record checked (then called at once)."""
+    global _check
+    _check = checker()
+    return _check(view)
 
 
-_HISTORIES = operator.attrgetter(*PERIODIC)  # two or more: a tuple of them
-_PERIOD = operator.attrgetter("period")
-_MONTH = MONTH.fullmatch  # the model's own check
-_MONTHS: set[str] = set()  # periods already found to be months
+_check: Callable[[Any], bool] = _first_check
 _sha256 = hashlib.sha256
 _tuple = tuple.__new__
 
