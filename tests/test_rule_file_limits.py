@@ -466,3 +466,19 @@ def test_a_glob_the_tool_expands_does_not_follow_a_link_out(rules_copy: Path, tm
     out = capsys.readouterr().out
     assert SECRET not in out
     assert f"{rules_copy / 'secrets.yaml'}:1:1: error [file]: the rule file is a symbolic link" in out
+
+
+def test_the_names_in_scope_are_gathered_once_for_a_file() -> None:
+    """A file of thousands of facts is checked in time linear in them: the names an expression may read are
+    gathered once, kept up to date as each fact is typed, and a checker's own names stay its own."""
+    from bsu_rules.ruleset.checker import Scope, TypeChecker
+    from bsu_rules.ruleset.types import INT
+
+    scope = Scope({"rounding": INT}, {}, {"a": "", "b": ""})
+    names = scope.names()
+    scope.typed("a", INT)
+    assert scope.names() is names and names["fact.a"] == INT and names["fact.b"] is None
+    checker = TypeChecker(scope, lambda *_: None)
+    checker.names.update({"result": INT})
+    assert checker.names["result"] == INT and "result" not in scope.names()
+

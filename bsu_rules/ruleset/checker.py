@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import graphlib
 import re
+from collections import ChainMap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -90,14 +91,26 @@ class Scope:
     """Names declared with an error already reported where they are declared (not unknown at their uses,
     nor a name used whose nearest spelling is one of them: a parameter's name mistyped where it is declared)."""
 
+    _names: dict[str, Type | None] | None = field(default=None, init=False, repr=False, compare=False)
+
     def names(self) -> dict[str, Type | None]:
-        out: dict[str, Type | None] = dict(member_fields())
-        out.update({f"param.{k}": v for k, v in self.params.items()})
-        out.update({f"table.{k}": v for k, v in self.tables.items()})
-        out.update({f"fact.{k}": self.fact_types.get(k) for k in self.facts})
-        out["as_of"] = DATE
-        out["decision_date"] = DATE
-        return out
+        """Every name with its type, built once (not once an expression: a file of many facts is checked in
+        time linear in them) and kept up to date by ``typed``; shared, so read, not changed."""
+        if self._names is None:
+            out: dict[str, Type | None] = dict(member_fields())
+            out.update({f"param.{k}": v for k, v in self.params.items()})
+            out.update({f"table.{k}": v for k, v in self.tables.items()})
+            out.update({f"fact.{k}": self.fact_types.get(k) for k in self.facts})
+            out["as_of"] = DATE
+            out["decision_date"] = DATE
+            self._names = out
+        return self._names
+
+    def typed(self, fact: str, t: Type) -> None:
+        """Record the type of a fact once checked."""
+        self.fact_types[fact] = t
+        if self._names is not None:
+            self._names[f"fact.{fact}"] = t
 
 
 def fact_order(facts: dict[str, Node], report: Callable[[str, str], None]) -> list[str]:
@@ -147,7 +160,7 @@ class TypeChecker:
         """``misused``: told first of a parameter of the wrong type (a value mistyped is told once, at
         the value); ``text``: the expression, to quote its parts in suggestions."""
         self.scope, self.report, self.misused, self.text = scope, report, misused, text
-        self.names = scope.names()
+        self.names: ChainMap[str, Type | None] = ChainMap({}, scope.names())
 
     def check(self, node: Node) -> Type | None:
         node.type = self._infer(node)

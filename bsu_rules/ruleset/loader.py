@@ -386,7 +386,7 @@ class _RuleSetChecker:
 
             t = TypeChecker(scope, report2, self._misused, self.model.facts[name]).check(trees[name])
             if t is not None:
-                scope.fact_types[name] = t
+                scope.typed(name, t)
             checked[name] = trees[name]
             self._depth(("facts", name), trees[name], None)
         return checked
