@@ -482,3 +482,26 @@ def test_the_names_in_scope_are_gathered_once_for_a_file() -> None:
     checker.names.update({"result": INT})
     assert checker.names["result"] == INT and "result" not in scope.names()
 
+
+@pytest.mark.parametrize(("old", "new", "line", "column"), [
+    ("  - id: citizen\n", "  - id: " + "c" * 100_000 + "\n", 105, 9),
+    ("ruleset: bsu-2022\n", "ruleset: bsu-" + "x" * 60 + "-2022\n", 4, 10),
+    ("facts:\n", "facts:\n  " + "d" * 500 + ": fact.wage + 1\n", 82, 3),
+    ("parameters:\n", "parameters:\n  " + "p" * 65 + ": {value: 1}\n", 22, 3),
+    ("  banks:\n", "  " + "t" * 65 + ":\n", 74, 3),
+], ids=["rule", "ruleset", "fact", "parameter", "table"])
+def test_a_name_is_at_most_64_characters(rules_copy: Path, old: str, new: str, line: int, column: int) -> None:
+    """A name is repeated in every decision and message: a page of `c`s as a rule id is refused where it is
+    written, shown cut short, not echoed whole in a warning."""
+    diagnostics = check_file(_replace(rules_copy, old, new))[1]
+    assert [(d.code, d.line, d.column) for d in diagnostics] == [("invalid-value", line, column)]
+    assert "characters long" in diagnostics[0].message and "at most 64" in diagnostics[0].message
+    assert len(str(diagnostics[0])) < 300
+
+
+def test_a_name_of_64_characters_is_taken(rules_copy: Path) -> None:
+    name = "f" * 64
+    path = _replace(rules_copy, "  - id: citizen\n", f"  - id: {'c' * 64}\n")
+    assert [d.code for d in check_file(path)[1] if d.severity.value == "error"] == ["no-glossary-entry"]
+    path = _replace(rules_copy, "facts:\n", f"facts:\n  {name}: fact.wage + 1\n")
+    assert [d.code for d in check_file(path)[1] if d.severity.value == "error"] == ["no-glossary-entry"]

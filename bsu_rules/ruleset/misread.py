@@ -19,7 +19,17 @@ from bsu_rules.ruleset import schema
 from bsu_rules.ruleset.checker import PLACEHOLDER, parameter_arguments
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
 from bsu_rules.ruleset.expressions import Name, Node, ParseError, parse, walk
-from bsu_rules.ruleset.schema import LANGUAGE_WORD, PERSONAL_NUMBER, RULE_ID, WORDS, Kind, benefit_misfit, misfit
+from bsu_rules.ruleset.schema import (
+    LANGUAGE_WORD,
+    MAX_NAME,
+    NAME_TOO_LONG,
+    PERSONAL_NUMBER,
+    RULE_ID,
+    WORDS,
+    Kind,
+    benefit_misfit,
+    misfit,
+)
 from bsu_rules.ruleset.source import Located, dotted
 from bsu_rules.ruleset.source import Path as DataPath
 from bsu_rules.ruleset.spelling import as_month, bracketed, date_problem, digits_only
@@ -82,7 +92,7 @@ def misused_parameters(located: Located) -> dict[DataPath, Diagnostic]:
             and len(n.parts) > 1}
     used |= {m[1].split(".")[1] for text in texts for m in PLACEHOLDER.finditer(text) if m[1].startswith("param.")}
     undeclared = sorted(used - set(params))
-    unused = [n for n in params if isinstance(n, str) and _NAME.fullmatch(n) and n not in used
+    unused = [n for n in params if isinstance(n, str) and len(n) <= MAX_NAME and _NAME.fullmatch(n) and n not in used
               and hide_identifiers(n) == n]  # a name that is none is told by the schema
     out: dict[DataPath, Diagnostic] = {}
     for name in unused:
@@ -242,6 +252,10 @@ def schema_diagnostics(exc: ValidationError, located: Located,
             elif err["type"] == LANGUAGE_WORD:
                 msg = f"`{err['input']}` is a word of the rule language ({', '.join(WORDS)}) and cannot be a " \
                     "name: it could be defined, never read; choose another"
+            elif err["type"] == NAME_TOO_LONG:
+                what = err["ctx"]["what"]
+                msg = f"`{hide_identifiers(clipped(str(err['input'])))}` is {len(str(err['input'])):,} characters " \
+                    f"long: {what} has at most {MAX_NAME} (it is repeated in every decision and message): shorten it"
             elif err["type"] == PERSONAL_NUMBER:
                 what = err["ctx"]["what"]
                 shown = "shown to everyone as written" if what == "a key" else "repeated in every decision as written"
@@ -249,7 +263,7 @@ def schema_diagnostics(exc: ValidationError, located: Located,
                     f"as a NIK or an account number does, and {what} is {shown} (leave personal numbers out)"
             where = hide_identifiers(dotted(loc[2:] if rule and loc[:1] == ("rules",) and len(loc) > 2 else loc))
             # a criterion's field by its own path: its id is said beside it, not its place counted from 0
-            named = err["type"] in ("string_pattern_mismatch", PERSONAL_NUMBER, LANGUAGE_WORD)
+            named = err["type"] in ("string_pattern_mismatch", PERSONAL_NUMBER, LANGUAGE_WORD, NAME_TOO_LONG)
             empty = err["type"].endswith("_type") and err["input"] is None  # told at its key
             out.append((loc, Diagnostic(located.file, *located.at(loc, key=is_key or empty), Code.INVALID_VALUE,
                                         msg if named else f"{where}: {msg}",
@@ -469,6 +483,6 @@ def _rule_id(located: Located, loc: DataPath) -> str | None:
         rules = located.data.get("rules") if isinstance(located.data, dict) else None
         if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
             rid = rules[loc[1]].get("id")
-            return rid if isinstance(rid, str) and RULE_ID.fullmatch(rid) and not IDENTIFIER.search(rid) \
-                else None  # never a line break, nor a NIK
+            return rid if isinstance(rid, str) and len(rid) <= MAX_NAME and RULE_ID.fullmatch(rid) \
+                and not IDENTIFIER.search(rid) else None  # never a line break, nor a NIK, nor a page of text
     return None

@@ -84,12 +84,29 @@ def _not_a_word(name: str) -> str:
     return name
 
 
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$"), AfterValidator(_not_a_word),
-                       AfterValidator(_no_number_in("a name"))]
+MAX_NAME = 64
+"""The most characters of a name a rule file gives (a rule id, a rule set's, a fact's, a parameter's, a
+table's): each is repeated in every decision and diagnostic that names it; the longest bundled has 25."""
+NAME_TOO_LONG = "name_too_long"
+"""The error type of a name longer than ``MAX_NAME`` (``misread`` words it)."""
+
+
+def _not_too_long(what: str) -> Callable[[str], str]:
+    def check(name: str) -> str:
+        if len(name) > MAX_NAME:
+            raise PydanticCustomError(NAME_TOO_LONG, "{what} longer than {most} characters",
+                                      {"what": what, "most": MAX_NAME})
+        return name
+    return check
+
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$"), AfterValidator(_not_too_long("a name")),
+                       AfterValidator(_not_a_word), AfterValidator(_no_number_in("a name"))]
 RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 EDITION_ID = re.compile(r"[a-z0-9][a-z0-9-]*-[0-9]{4}")
 """The shape of an edition's id: a rule id ending in a year (``bsu-2022``); ``rules`` or ``what-if`` is none."""
-RuleId = Annotated[str, Field(pattern=f"^{RULE_ID.pattern}$"), AfterValidator(_no_number_in("a rule id"))]
+RuleId = Annotated[str, Field(pattern=f"^{RULE_ID.pattern}$"), AfterValidator(_not_too_long("an id")),
+                   AfterValidator(_no_number_in("a rule id"))]
 Key = Annotated[str, AfterValidator(_no_number_in("a key"))]
 """A key shown as written (a legal-basis key, a glossary entry's): it holds no NIK- or account-like number."""
 
