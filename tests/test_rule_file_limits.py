@@ -505,3 +505,17 @@ def test_a_name_of_64_characters_is_taken(rules_copy: Path) -> None:
     assert [d.code for d in check_file(path)[1] if d.severity.value == "error"] == ["no-glossary-entry"]
     path = _replace(rules_copy, "facts:\n", f"facts:\n  {name}: fact.wage + 1\n")
     assert [d.code for d in check_file(path)[1] if d.severity.value == "error"] == ["no-glossary-entry"]
+
+
+def test_a_spelling_is_sought_for_the_first_100_unknown_names(rules_copy: Path) -> None:
+    """Each unknown name's spelling is sought against every name: a file of thousands of them would take
+    minutes, so past 100 distinct names one is told without a suggestion (a name used again keeps its own)."""
+    shutil.rmtree(rules_copy / "glossary")  # the facts have no glossary entries (their own error)
+    facts = "".join(f"  d{i}: fact.x{i} + 1\n" for i in range(10, 160)) + "  again: fact.x10 + 1\n"
+    diagnostics = check_file(_replace(rules_copy, "facts:\n", f"facts:\n{facts}"))[1]
+    told = {d.message.split("`")[1]: d.suggestion for d in diagnostics if d.code == "unknown-name"}
+    assert len(told) == 150 and [told[f"fact.x{i}"] for i in (10, 109)] == ["fact.d10", "fact.d109"]
+    assert [told[f"fact.x{i}"] for i in (110, 159)] == [None, None]
+    assert [d.suggestion for d in diagnostics if d.code == "unknown-name" and "`fact.x10`" in d.message] == \
+        ["fact.d10", "fact.d10"]
+    assert not any("is declared under" in d.message for d in diagnostics)

@@ -53,6 +53,9 @@ Misused = Callable[[str, tuple[Type, ...], str], bool]
 there, and the place in words (``argument 3 of `received```); whether it is told at its value."""
 _DECLARED = {"param": ("parameter", "parameters"), "table": ("table", "tables"), "fact": ("fact", "facts")}
 """Where a rule file declares a name of each kind it reads."""
+MAX_SPELT = 100
+"""The unknown names of a file a spelling is sought for (each against every name: past them, a file of
+thousands of unknown names would take minutes)."""
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?::([a-z]+))?\}")
 FORMATS = ("rp", "date", "month", "number", "nik")
 FORMAT_TYPES = {"rp": (INT, DECIMAL), "date": (DATE,), "month": (MONTH,), "number": (INT, DECIMAL)}
@@ -92,6 +95,9 @@ class Scope:
     nor a name used whose nearest spelling is one of them: a parameter's name mistyped where it is declared)."""
 
     _names: dict[str, Type | None] | None = field(default=None, init=False, repr=False, compare=False)
+    spelt: dict[str, tuple[bool, str | None, str | None]] = field(default_factory=dict, init=False, repr=False,
+                                                            compare=False)
+    """The spellings sought for unknown names (``TypeChecker._spelt``)."""
 
     def names(self) -> dict[str, Type | None]:
         """Every name with its type, built once (not once an expression: a file of many facts is checked in
@@ -216,8 +222,8 @@ class TypeChecker:
         if dotted in self.names:
             known = self.names[dotted]
             return known
-        if ".".join(node.parts[:2]) in self.scope.broken or nearest(dotted, [*self.names, *self.scope.broken]) \
-                in self.scope.broken:
+        spelt = self._spelt(dotted)
+        if ".".join(node.parts[:2]) in self.scope.broken or (spelt is not None and spelt[0]):
             return None
         if dotted.lower() in ("true", "false"):  # as Python writes them
             meant = dotted.lower()
@@ -228,15 +234,31 @@ class TypeChecker:
             self.report(node.start, "unknown-name", f"unknown name `{dotted}`: an amount is written with digits "
                         f"only ({amount})", amount)
             return None
-        if "." not in dotted and not nearest(dotted, self.names):  # a bare word: text without its quotes?
+        if "." not in dotted and spelt is not None and not spelt[1]:  # a bare word: text without its quotes?
             self.report(node.start, "unknown-name", f"unknown name `{dotted}` (text is written in quotes)",
                         f'"{dotted}"')
             return None
-        near = nearest_name(dotted, self.names)
-        declared = _DECLARED.get(node.parts[0]) if len(node.parts) == 2 and near is None else None  # a new one
+        near = None if spelt is None else spelt[2]
+        declared = _DECLARED.get(node.parts[0]) if len(node.parts) == 2 and near is None and spelt is not None \
+            else None  # a new one
         self.report(node.start, "unknown-name", f"unknown name `{dotted}`" + (
             f" (a new {declared[0]} is declared under `{declared[1]}:`)" if declared else ""), near)
         return None
+
+    def _spelt(self, dotted: str) -> tuple[bool, str | None, str | None] | None:
+        """Whether the nearest spelling of an unknown name is a name declared broken, the nearest among all
+        names (of a bare word), and the nearest within its own namespace; each sought once a file, for at most
+        ``MAX_SPELT`` names (None past them: a file of thousands of unknown names is checked in time linear in
+        them, its later names told without a suggestion)."""
+        seen = self.scope.spelt
+        if dotted not in seen:
+            if len(seen) >= MAX_SPELT:
+                return None
+            broken = self.scope.broken
+            seen[dotted] = (bool(broken) and nearest(dotted, [*self.names, *broken]) in broken,
+                            nearest(dotted, self.names) if "." not in dotted else None,
+                            nearest_name(dotted, self.names))
+        return seen[dotted]
 
     def _list(self, node: ListLit) -> Type | None:
         types = [self.check(i) for i in node.items]
