@@ -13,7 +13,10 @@ from typing import Any
 def lazy(package: str, where: dict[str, str], namespace: dict[str, Any]
          ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """The package's ``__getattr__`` and ``__dir__``: ``where`` maps each name to the module (in
-    ``package``) that defines it; a name read once is kept in ``namespace`` (the package's globals)."""
+    ``package``) that defines it; a name read once is kept in ``namespace`` (the package's globals).
+    ``__dir__`` lists each public name once (``__all__``, the names in ``where``, the module's dunders),
+    the same before and after a name is read: not what the package imports for itself (``TYPE_CHECKING``,
+    ``lazy``, ``annotations``) nor its submodules."""
 
     def getattr_(name: str) -> Any:
         if name not in where:
@@ -23,7 +26,8 @@ def lazy(package: str, where: dict[str, str], namespace: dict[str, Any]
         return value
 
     def dir_() -> list[str]:
-        return sorted([*namespace, *where])
+        public = {*namespace.get("__all__", ()), *where}
+        return sorted(public | {n for n in namespace if n.startswith("__") and n.endswith("__")})
 
     return getattr_, dir_
 

@@ -9,7 +9,9 @@ the function-local imports of ``bsu_rules`` modules must not close a cycle eithe
 from __future__ import annotations
 
 import ast
+import json
 import re
+import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -253,3 +255,21 @@ def test_modules_load_without_the_collector_and_only_the_program_sets_them_aside
     with uncollected():
         pass
     assert gc.get_freeze_count() == 0  # kept_loaded is over
+
+
+def test_a_lazy_package_lists_each_public_name_once_and_no_internal() -> None:
+    """``dir(bsu_rules)`` after names are read: each public name once, not ``TYPE_CHECKING``, ``annotations``,
+    ``lazy`` nor a submodule; the same list as before they were read (so for ``bsu_rules.audit`` and ``.explain``)."""
+    code = ("import json, bsu_rules, bsu_rules.audit, bsu_rules.explain\n"
+            "packages = [bsu_rules, bsu_rules.audit, bsu_rules.explain]\n"
+            "before = [dir(p) for p in packages]\n"
+            "bsu_rules.evaluate, bsu_rules.load_ruleset, bsu_rules.Member, bsu_rules.audit.replay\n"
+            "bsu_rules.explain.page\n"
+            "print(json.dumps([before, [dir(p) for p in packages], [p.__all__ for p in packages]]))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    before, after, alls = json.loads(out)
+    assert before == after
+    for names, public in zip(after, alls, strict=True):
+        assert len(names) == len(set(names)) and set(public) <= set(names)
+        assert not {"TYPE_CHECKING", "annotations", "lazy", "_WHERE", "_lazy", "evaluators", "pages"} & set(names)
+        assert {n for n in names if not n.startswith("__")} == {n for n in public if not n.startswith("__")}
