@@ -1009,3 +1009,17 @@ def test_a_document_read_as_far_as_wanted_is_no_error_but_undecided_records_are_
     assert cut.returncode == 0
     said = (tmp_path / "err.txt").read_text("utf-8")
     assert "(its reader went away) after" in said and "the records after that were not decided" in said
+
+
+def test_a_page_cut_short_after_every_record_is_decided_is_said_so(tmp_path: Path) -> None:
+    """``--format html | head -c 10``: the page is written once every record is decided; what the closed
+    pipe lost is the rest of the page, not records left undecided."""
+    many = tmp_path / "many.jsonl"
+    many.write_text((ROOT / "examples" / "members.jsonl").read_text("utf-8") * 130, "utf-8")
+    cut = _shell(f"B evaluate bsu-2022 {many} --format html 2>err.txt | head -c 10 > /dev/null; "
+                 "echo ${PIPESTATUS[0]}", tmp_path)
+    assert cut.stdout.strip() == "141"
+    said = (tmp_path / "err.txt").read_text("utf-8").splitlines()[-1]
+    assert said.startswith("bsu-rules: the output was closed before the run ended (its reader went away) after "
+                           "every record was read (2080 read = "), said
+    assert said.endswith("): the page was cut short") and "not decided" not in said

@@ -195,7 +195,9 @@ def run(args: argparse.Namespace) -> int:
         raise interrupted(exc, f"after {tally.read} record{_plural(tally.read)}: {tally.line()} so far; the output is "
                                "incomplete") from None
     except BrokenPipeError as exc:  # said by ``main``, with what was done
-        setattr(exc, "done", f"after {tally.read} record{_plural(tally.read)} ({tally.line()} so far): "  # noqa: B010
+        setattr(exc, "done", f"after every record was read ({tally.line()}): the page was cut short"  # noqa: B010
+                             if tally.all_decided else
+                             f"after {tally.read} record{_plural(tally.read)} ({tally.line()} so far): "
                              "the records after that were not decided")
         raise
     except OSError as exc:
@@ -269,6 +271,9 @@ class Tally:
     """The inputs a record was read from: any other given held none."""
     events: EventKeys = field(default_factory=lambda: EventKeys(()))
     """The event dates the rules read that each input's decided records carry."""
+    all_decided: bool = False
+    """Every record is decided and counted: an output closed now cuts short what is left to write (the
+    html page), not the deciding."""
 
     @property
     def read(self) -> int:
@@ -380,5 +385,6 @@ def _decide(args: argparse.Namespace, ruleset: RuleSet, decide: Decide,
     if log is not None:
         log.flush()
         release()
+    tally.all_decided = True
     if args.format == "html":
         print(render_html(page, ruleset, args.lang, args.audience, unread), file=out)
