@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import fcntl
 import hashlib
 import hmac
@@ -27,6 +28,7 @@ from bsu_rules.audit import DecisionLog, LogError, entry_hash, kept_fields, key_
 from bsu_rules.audit.chain import canonical_bytes, read_log
 from bsu_rules.audit.snapshot import KEY_ENV, PUBLISHED_KEYS, logged_inputs, project
 from bsu_rules.cli import main
+from bsu_rules.cli.options import pseudonym_key
 from bsu_rules.decisions import canonical_json, mask_nik
 from bsu_rules.members import parse_record, record_hash
 from bsu_rules.members.redact import hidden_path
@@ -631,16 +633,38 @@ def test_evaluate_says_how_many_decisions_the_log_held_already(tmp_path: Path,
     assert capsys.readouterr().err.splitlines()[-1] == "bsu-rules: 16 read = 16 decided + 0 rejected"
 
 
-@pytest.mark.parametrize(("key", "warned"), [("rahasia", True), ("x" * 15, True), ("kunci-acak-16-b!", False)])
-def test_a_short_key_is_warned_of(tmp_path: Path, capsys: pytest.CaptureFixture[str], key: str, warned: bool) -> None:
-    """Every line carries the key's fingerprint: a short key can be guessed offline, and with it every NIK."""
+@pytest.mark.parametrize("key", ["a", "rahasia", "x" * 15, "kunci-acak-16-b!"])
+def test_a_short_key_is_refused_for_a_new_log_and_a_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch, key: str) -> None:
+    """Every line carries the key's fingerprint: a key shorter than 16 bytes is tried offline, and with it every
+    NIK. ``evaluate --log`` and ``batch`` refuse it (exit 2, nothing written), by file and from the environment,
+    saying how to make a good one; 16 bytes is taken without a word."""
     (tmp_path / "k").write_text(key, "utf-8")
-    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(tmp_path / "l.jsonl"), "--key-file",
-                 str(tmp_path / "k")]) == 0
+    (tmp_path / "k").chmod(0o600)
+    short = len(key) < 16
+    log = tmp_path / "l.jsonl"
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--key-file", str(tmp_path / "k")]) == \
+        (2 if short else 0)
     err = capsys.readouterr().err
-    assert (f"the key is {len(key)} bytes: every log line carries its fingerprint" in err) is warned
-    assert key not in err
-    assert ("warning" in err) is warned
+    assert log.exists() is not short and (len(key) == 1 or key not in err)
+    size = f"{len(key)} byte{'s' if len(key) > 1 else ''}"
+    said = f"the key is {size}, shorter than 16: every log line carries its fingerprint"
+    assert (said in err) is short and ("head -c 32 /dev/urandom" in err) is short and "warning" not in err
+    monkeypatch.setenv("BSU_RULES_PSEUDONYM_KEY", key)
+    out = tmp_path / "o.jsonl"
+    assert main(["batch", "bsu-2022", str(EXAMPLES), "--out", str(out)]) == (2 if short else 0)
+    err = capsys.readouterr().err
+    assert (f"bsu-rules: $BSU_RULES_PSEUDONYM_KEY: {said}" in err) is short and out.exists() is not short
+
+
+def test_a_short_key_a_log_was_made_with_is_warned_of_when_it_is_read(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A log made with a short key before short keys were refused is still replayed with it: warned of, once."""
+    (tmp_path / "k").write_text("a", "utf-8")
+    (tmp_path / "k").chmod(0o600)
+    args = argparse.Namespace(key_file=str(tmp_path / "k"), files=[], input=None, members=None)
+    assert pseudonym_key(args, reading=True) == b"a"
+    assert "warning: " + str(tmp_path / "k") + ": the key is 1 byte: every log line" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("key", ["contoh-kunci-jangan-dipakai", "another", "a key"])
@@ -650,11 +674,15 @@ def test_a_key_the_documentation_gives_is_warned_of_and_the_run_goes_on(tmp_path
     """docs/auditing.md prints the example key, `contoh-kunci-jangan-dipakai` ("example key, do not use"), and its
     fingerprint 262cfcbc1906fa05: whoever has read it can undo a log made with it. Every command that takes a key
     says so, by the fingerprint (the key is never repeated), and goes on: the guide's own steps start a log with
-    it, and a log made with it is replayed with it."""
+    it, and a log made with it is replayed with it. One shorter than 16 bytes is refused for a new log all the same."""
     (tmp_path / "k").write_text(key + "\n", "utf-8")
     log = tmp_path / "l.jsonl"
-    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--key-file", str(tmp_path / "k"),
-                 "--archive", str(tmp_path / "archive")]) == 0
+    made = main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--key-file", str(tmp_path / "k"),
+                 "--archive", str(tmp_path / "archive")])
+    if len(key) < 16:
+        assert made == 2 and f"the key is {len(key)} bytes, shorter than 16" in capsys.readouterr().err
+        return
+    assert made == 0
     err = capsys.readouterr().err
     said = f"the key is one the project's documentation gives ({PUBLISHED_KEYS[key_id(key)]}, fingerprint " \
         f"{key_id(key)}): whoever has read it can undo the pseudonyms and keyed input hashes made with it"

@@ -991,7 +991,7 @@ def test_explain_by_nik_says_why_its_row_was_rejected(tmp_path: Path, capsys: py
                                                       monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:
     """A NIK whose row batch rejected is told as its row is (`--row`), with the reason: the officer asking
     by NIK does not know the row."""
-    monkeypatch.setenv(KEY_ENV, "k3y")
+    monkeypatch.setenv(KEY_ENV, "k3y-of-16-bytes!")
     records = [json.loads(line) for line in
                (Path(__file__).parents[1] / "examples" / "members.jsonl").read_text("utf-8").splitlines()[:3]]
     records[1]["wages"][0]["period"] = "2022-13"

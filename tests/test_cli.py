@@ -758,14 +758,14 @@ def test_one_key_is_one_key_however_it_is_given(tmp_path: Path, monkeypatch: pyt
     from bsu_rules.cli.options import pseudonym_key
 
     given = tmp_path / "k.key"
-    for text in (b"k3y", b"k3y\n", b"\xef\xbb\xbfk3y\r\n# a comment\n"):
+    for text in (b"k3y-of-16-bytes!", b"k3y-of-16-bytes!\n", b"\xef\xbb\xbfk3y-of-16-bytes!\r\n# a comment\n"):
         given.write_bytes(text)
-        assert pseudonym_key(argparse.Namespace(key_file=str(given))) == b"k3y"
-    for value in ("k3y", "k3y\n", "k3y\r\n"):
+        assert pseudonym_key(argparse.Namespace(key_file=str(given))) == b"k3y-of-16-bytes!"
+    for value in ("k3y-of-16-bytes!", "k3y-of-16-bytes!\n", "k3y-of-16-bytes!\r\n"):
         monkeypatch.setenv(KEY_ENV, value)
-        assert pseudonym_key(argparse.Namespace()) == b"k3y"
-    monkeypatch.setenv(KEY_ENV, " k3y ")  # spaces are the key's own
-    assert pseudonym_key(argparse.Namespace()) == b" k3y "
+        assert pseudonym_key(argparse.Namespace()) == b"k3y-of-16-bytes!"
+    monkeypatch.setenv(KEY_ENV, " k3y-of-16-bytes! ")  # spaces are the key's own
+    assert pseudonym_key(argparse.Namespace()) == b" k3y-of-16-bytes! "
 
 
 def test_ctrl_c_while_the_command_loads_is_said_in_one_line(monkeypatch: pytest.MonkeyPatch,

@@ -272,7 +272,7 @@ def test_the_keys_section_says_what_a_key_on_the_command_line_does(command: str,
     assert "--pseudonymize-key" not in capsys.readouterr().out
     if command == "evaluate":
         assert main(["evaluate", "bsu-2022", str(root / "examples" / "members.jsonl"), "--log",
-                     str(tmp_path / "log.jsonl"), "--pseudonymize-key", "k"]) == 0
+                     str(tmp_path / "log.jsonl"), "--pseudonymize-key", "kunci-rahasia-audit"]) == 0
         (warning,) = [line for line in capsys.readouterr().err.splitlines() if "key on the command line" in line]
         assert f"`{warning}`" in guide
 

@@ -288,7 +288,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
     made = _manifest(args.decisions)
     unkeyed = "pseudonym_key" in made and made["pseudonym_key"] is None  # the batch kept no nik_key to find
-    secret = None if unkeyed else pseudonym_key(args)  # a NIK is then found in the input, by the row it is on
+    secret = None if unkeyed else pseudonym_key(args, reading=True)  # a NIK is then found in the input, by its row
     if args.nik is not None and secret is None and not unkeyed:
         print(f"bsu-rules: --nik needs the key the batch was run with (--key-file or ${KEY_ENV}); "
               "or use --row", file=sys.stderr)

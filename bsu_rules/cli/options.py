@@ -62,15 +62,16 @@ def key_file(args: argparse.Namespace) -> dict[str, Path]:
     return {"--key-file": Path(path)} if path else {}
 
 
-def pseudonym_key(args: argparse.Namespace) -> bytes | None:
+def pseudonym_key(args: argparse.Namespace, reading: bool = False) -> bytes | None:
     """The key from ``--key-file`` (its first line, without a byte order mark), the environment (without
     a line end) or (with a warning) ``--pseudonymize-key``; InputError for a key that is empty or only
-    spaces. However it is given, the same key gives the same pseudonyms."""
+    spaces, or shorter than ``SHORT_KEY`` bytes unless ``reading`` (a log or batch made with it before is
+    replayed or explained: only warned of). However it is given, the same key gives the same pseudonyms."""
     given = getattr(args, "pseudonymize_key", None)
     if given:
         print(f"bsu-rules: warning: a key on the command line can be seen by other users (ps, shell history); "
               f"use --key-file or ${KEY_ENV}", file=sys.stderr)
-        return _key(given.encode("utf-8"), "--pseudonymize-key", "the key")
+        return _key(given.encode("utf-8"), "--pseudonymize-key", "the key", reading)
     path = getattr(args, "key_file", None)
     if path:
         with open(path, "rb") as f:
@@ -90,9 +91,9 @@ def pseudonym_key(args: argparse.Namespace) -> bytes | None:
                                          "some 32 to 64 characters (openssl rand -hex 32)")])
         if not first:
             raise InputError([(path, "the key file is empty")])
-        return _key(first.removeprefix(_BOM).rstrip(b"\r\n"), path, "the key (the file's first line)")
+        return _key(first.removeprefix(_BOM).rstrip(b"\r\n"), path, "the key (the file's first line)", reading)
     value = os.environ.get(KEY_ENV)  # a line, as in a file: a secret made with `echo` ends with its line end
-    return _key(os.fsencode(value).rstrip(b"\r\n"), f"${KEY_ENV}", "the key") if value else None  # its bytes, as given
+    return _key(os.fsencode(value).rstrip(b"\r\n"), f"${KEY_ENV}", "the key", reading) if value else None  # its bytes
 
 
 def _inputs(args: argparse.Namespace) -> list[str]:
@@ -125,14 +126,21 @@ def _same_file(fd: int, other: int) -> bool:
 _BOM = "\ufeff".encode()  # an editor's mark at the start of a text file, not part of the key
 
 
-def _key(key: bytes, where: str, what: str) -> bytes:
+def _key(key: bytes, where: str, what: str, reading: bool) -> bytes:
     if not key.strip():
         raise InputError([(where, f"{what} is empty or only spaces")])
+    short = f"the key is {len(key)} byte{'s' if len(key) != 1 else ''}"
+    if len(key) < SHORT_KEY and not reading:  # every log line carries its fingerprint: tried offline, it is found
+        raise InputError([(where, f"{short}, shorter than {SHORT_KEY}: every log line carries its fingerprint, "
+                                  "against which a key this short is tried offline, and with it the pseudonyms and "
+                                  "input hashes it protects; make a key of 32 random bytes (head -c 32 /dev/urandom "
+                                  "| base64 > pseudonym.key; chmod 600 pseudonym.key) and give --key-file "
+                                  "pseudonym.key")])
     if (published := published_words(key)) is not None:  # known to all, not merely guessable: said so, not refused
         print(f"bsu-rules: warning: {where}: {published}; make a key of your own (head -c 32 /dev/urandom | base64 "
               f"> pseudonym.key) and start a new log with it", file=sys.stderr)  # the library's warning: not again
     elif len(key) < SHORT_KEY:
-        print(f"bsu-rules: warning: {where}: the key is {len(key)} bytes: every log line carries its fingerprint, "
+        print(f"bsu-rules: warning: {where}: {short}: every log line carries its fingerprint, "
               f"against which a short or guessable key can be tried offline, and with it the pseudonyms and input "
               f"hashes it protects; use {SHORT_KEY} random bytes or more (openssl rand -hex 32)", file=sys.stderr)
     elif len(distinct := set(key)) < FEW_BYTE_VALUES:
@@ -156,7 +164,8 @@ def open_key_warning(path: str, mode: int, undoes: str) -> None:
 
 
 SHORT_KEY = 16
-"""A key shorter than this (in bytes) is warned of: guessed, it gives away every NIK a log hides."""
+"""A key shorter than this (in bytes) is refused for a new log or batch, and warned of when an old one is read:
+guessed, it gives away every NIK a log hides."""
 FEW_BYTE_VALUES = 4
 """A key of fewer distinct byte values is warned of (one repeated byte: ``/dev/zero``, ``aaaa…``)."""
 

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, flag, None):  # a key given for nothing: a mistyped path would pass unseen
             raise AuditError(f"--{flag.replace('_', '-')} needs --nik or --members (the key finds a member's "
                              "lines, and a snapshot's records by the keyed hash a pseudonymised log keeps)")
-    key = pseudonym_key(args) if args.nik or args.members else None
+    key = pseudonym_key(args, reading=True) if args.nik or args.members else None
     counts = {s.value: 0 for s in Status}
     what_if: dict[str, dict[str, int]] = {}  # the what-if decisions among them
     shown: list[Any] = []
