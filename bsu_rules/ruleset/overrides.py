@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bsu_rules.errors import Code, RuleSetError
-from bsu_rules.members.redact import hide_typed
+from bsu_rules.members.redact import hide_typed, shortened
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
 from bsu_rules.ruleset.model import CheckedRule, RuleSet
 from bsu_rules.ruleset.override_checks import (
@@ -45,6 +45,7 @@ from bsu_rules.ruleset.override_warnings import below_partial_table, data_date, 
 from bsu_rules.ruleset.schema import Parameter, RuleFile, Text, Window
 from bsu_rules.ruleset.spelling import date_problem, not_a_date
 from bsu_rules.ruleset.stale import COUNTED, Count, restated
+from bsu_rules.ruleset.tables import Table
 from bsu_rules.ruleset.warned import Warned
 
 
@@ -98,6 +99,7 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
     # as it changes nothing
     reading: dict[str, tuple[Override, str]] = {}  # a table's ``unlisted``, by table
     kept: list[Warned] = []  # a table replaced by its own rows whose ``unlisted`` changes: warned too
+    named: list[tuple[str, str]] = []  # a table replaced by its own rows under other names: what it renames
     for o in overrides:
         where = o.option
         if o.kind == "table":
@@ -113,6 +115,8 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                                        f"{where}: berkas itu memuat baris yang sama dengan tabel berkas aturan; hanya "
                                        f"{reads_as[0].option} yang berubah, dan setiap kode yang tidak dimuat berkas "
                                        f"itu dibaca sebagai {reads_as[1]}"))
+                elif same_rows(ruleset.tables[o.name], table) and (renamed := _renamed(ruleset.tables[o.name], table)):
+                    named.append((where, renamed))
                 else:
                     unchanged += [(f"{where}: the file holds the rows the rule file's table holds",
                                    f"{where}: berkas itu memuat baris yang sama dengan tabel berkas aturan")] * \
@@ -193,13 +197,30 @@ def apply_overrides(ruleset: RuleSet, overrides: list[Override], base_dir: Path 
                                        ensure_ascii=False, separators=(",", ":")).encode("utf-8")).hexdigest()
     same = {f.name: getattr(ruleset, f.name) for f in fields(RuleSet) if f.name != "_plans"}
     model, rules = _retitled(ruleset, model, overrides)
-    warnings = tuple(Warned(f"{en}; nothing changes", "no-change", f"{id_}; tidak ada yang berubah")
-                     for en, id_ in unchanged) + tuple(kept) + data_date(ruleset, model, overrides) + \
+    labelled = (f"the decisions are the rule file's, labelled as a what-if (sha256 {digest[:12]})",
+                f"keputusannya sama dengan keputusan berkas aturan, diberi label simulasi (sha256 {digest[:12]})")
+    warnings = tuple(Warned(f"{en}; {labelled[0]}", "no-change", f"{id_}; {labelled[1]}")
+                     for en, id_ in unchanged) + tuple(
+        Warned(f"{where}: the file holds the keys and values the rule file's table holds; only names differ, which "
+               f"explanations show ({renamed}): the decisions are the rule file's but for those names, labelled as a "
+               f"what-if (sha256 {digest[:12]})", "table",
+               f"{where}: berkas itu memuat kode dan nilai yang sama dengan tabel berkas aturan; hanya nama yang "
+               f"ditampilkan penjelasan yang berbeda ({renamed}): keputusannya sama dengan keputusan berkas aturan "
+               f"kecuali nama itu, diberi label simulasi (sha256 {digest[:12]})")
+        for where, renamed in named) + tuple(kept) + data_date(ruleset, model, overrides) + \
         unread(model, overrides) + below_partial_table(ruleset, model, overrides, tables)
     reform = Reform(**(same | {"model": model, "sha256": digest, "tables": tables, "rules": rules}), base=ruleset,
                     overrides=tuple(canonical), warnings=warnings, given=tuple(overrides))
     checked = rechecked(reform, overrides)
     return replace(reform, warnings=warnings + checked, _plans={}) if checked else reform
+
+
+def _renamed(old: Table, new: Table) -> str:
+    """The keys ``new`` names otherwise than ``old`` (its ``names``, which explanations read out), the first
+    three as ``code: old name → new name``; empty when every name is the same."""
+    keys = sorted(k for k in old.names.keys() | new.names.keys() if old.names.get(k) != new.names.get(k))
+    shown = [f"{k}: {shortened(old.names.get(k) or '-')} → {shortened(new.names.get(k) or '-')}" for k in keys[:3]]
+    return "; ".join(shown) + (f"; and {len(keys) - 3} more" if len(keys) > 3 else "")
 
 
 UNLISTED = ("absent", "unknown")
