@@ -980,6 +980,10 @@ def test_explain_says_why_a_row_has_no_decision(tmp_path: Path, capsys: pytest.C
     assert said(3).startswith(f"bsu-rules: row 3 of {source} was rejected, not decided: nik: has 3 characters, "
                               "not 16;")
     assert said(5) == f"bsu-rules: {source} has 4 rows: there is no row 5"
+    assert said(9_999_999_999) == f"bsu-rules: {source} has 4 rows: there is no row 9999999999"  # no one's number
+    assert said(int("9" * 23)) == f"bsu-rules: {source} has 4 rows: there is no row {'9' * 20}… (23 digits)"
+    assert said(3204125708940003) == f"bsu-rules: {source} has 4 rows: there is no row <16 digits>"  # a NIK typed
+    assert said(320412570894000312345) == f"bsu-rules: {source} has 4 rows: there is no row <21 digits>"
     for decisions, members, wrong in ((tmp_path / "none.jsonl", source, "DECISIONS"), (out, tmp_path, "--input"),
                                       (out, tmp_path / "none.jsonl", "--input")):
         assert main(["explain", "bsu-2022", str(decisions), "--input", str(members), "--row", "1"]) == 2

@@ -24,6 +24,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.explain import AUDIENCES, Unpaid, render_speech, render_text
 from bsu_rules.explain.speech import said as spoken
 from bsu_rules.members import parse_member
+from bsu_rules.members.redact import holds_nik
 
 _OUTCOME = {"id": {"eligible": "memenuhi syarat", "ineligible": "tidak memenuhi syarat",
                    "undetermined": "belum dapat ditentukan"},
@@ -227,7 +228,7 @@ def undecided(decisions: str, source: str, row: int) -> str:
         return f"row {row} of {source} is a blank line: batch skips blank lines (counting them), " \
                "neither deciding nor rejecting them"
     if row > n:
-        return f"{source} has {n:,} rows: there is no row {row}"
+        return f"{source} has {n:,} rows: there is no row {_row(row)}"
     rejects = default_rejects(decisions)
     for line in rejects.open("rb") if rejects.is_file() else ():
         reject = json.loads(line)
@@ -235,6 +236,15 @@ def undecided(decisions: str, source: str, row: int) -> str:
             return f"row {row} of {source} was rejected, not decided: {reject.get('message')} ({rejects})"
     return f"no decision for row {row} in {decisions}: the batch rejected it (the reject file says why), or " \
            f"it read another file than {source}"
+
+
+def _row(row: int) -> str:
+    """A row number given to ``--row`` as a message says it: as given, its first 20 digits when longer; by its
+    count of digits when a NIK stands in it (typed into the wrong option), as every message says one."""
+    given = str(row)
+    if holds_nik(given):
+        return f"<{len(given)} digits>"
+    return given if len(given) <= 20 else f"{given[:20]}… ({len(given)} digits)"
 
 
 def rows_of(source: str, nik: str) -> list[int]:
@@ -319,7 +329,7 @@ def run(args: argparse.Namespace) -> int:
             why = undecided(args.decisions, args.input, row) if row else \
                 f"no decision for this NIK in {args.decisions}: {args.input} {_nowhere(args.input)}"
         except (ValueError, OSError, RecursionError, polars.exceptions.PolarsError):  # Arrow's errors too
-            what = f"row {args.row}" if args.row else "this NIK"
+            what = f"row {_row(args.row)}" if args.row else "this NIK"
             why = f"no decision for {what} in {args.decisions}, and {args.input} is not readable"
         print(f"bsu-rules: {why}", file=sys.stderr)
         return 1

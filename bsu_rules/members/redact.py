@@ -267,11 +267,15 @@ def hidden_path(path: str) -> str:
 
 def given_identifiers(arguments: Sequence[str]) -> list[tuple[str, str]]:
     """Each command-line argument, each part of one (a folder, a file name, what follows ``=``) and each run
-    of ten digits or more in one, that ``hidden_path`` says otherwise (a NIK in a file name, a number given
-    to ``--row``), with how it says it; the longest first, so that a path is said whole before its parts."""
+    of ten digits or more in one, that ``hidden_path`` says otherwise (a NIK in a file name, one given to
+    ``--row``), with how it says it; the longest first, so that a path is said whole before its parts. A row
+    number given to ``--row`` is said as given unless it holds a NIK."""
     found: dict[str, str] = {}
     for before, argument in zip(["", *arguments], arguments, strict=False):
         option, equals, value = argument.partition("=")
+        row = value if equals and option == "--row" else argument if before == "--row" else None
+        if row is not None and row.isascii() and row.isdigit() and not holds_nik(row):  # a row number: no one's
+            continue
         typed = value if equals and option in _OVERRIDES else argument if before in _OVERRIDES else ""
         if "=" in typed:  # an override, not a path: each value masked on its own (``hide_typed``)
             if (shown := hide_typed(typed)) != typed:
