@@ -1620,6 +1620,28 @@ def test_free_text_no_rule_reads_is_unread_in_a_row_whose_nik_repeats(tmp_path: 
     assert (counts.read, counts.decided, counts.rejected) == (13, 13, 0)
 
 
+@pytest.mark.parametrize("bad", [0, 1])
+def test_an_eligible_row_whose_nik_repeats_is_paid_once_though_its_unread_name_is_not_utf8(
+        tmp_path: Path, bad: int) -> None:
+    """Two copies of an eligible record, one with a name that is not UTF-8 (a field no rule reads): the NIK is paid
+    once, whichever copy holds the bad bytes; the copy is ranked by the hash of the fields read."""
+    write_population(tmp_path / "m.parquet", 40, 1, malformed=False)
+    table = pq.read_table(tmp_path / "m.parquet")
+    batch(tmp_path / "m.parquet", tmp_path / "first.parquet", engine="columnar")
+    outcomes = pq.read_table(tmp_path / "first.parquet").sort_by("row")["outcome"].to_pylist()
+    one = outcomes.index("eligible")
+    pair = pa.concat_tables([table.slice(one, 1), table.slice(one, 1)])
+    pair = pair.set_column(pair.schema.get_field_index("name"), "name", _not_utf8(pair["name"].combine_chunks(), bad))
+    pq.write_table(pair, tmp_path / "pair.parquet")
+    for engine in ("columnar", "scalar"):
+        counts = batch(tmp_path / "pair.parquet", tmp_path / f"{engine}.parquet", engine=engine)
+        assert (counts.read, counts.decided, counts.rejected) == (2, 2, 0), engine
+        decided = pq.read_table(tmp_path / f"{engine}.parquet").sort_by("row")
+        assert decided["outcome"].to_pylist() == ["eligible", "eligible"], engine
+        assert sorted(decided["benefit"].to_pylist(), key=str) == [600000, None], engine
+        assert decided["duplicate_of"].null_count == 1, engine
+
+
 def test_a_csv_cell_that_is_not_utf8_rejects_its_row_at_that_cell(tmp_path: Path) -> None:
     """One Latin-1 byte used to stop the whole run; now its record is rejected at the cell, with the
     record's other problems, and the other records are decided."""

@@ -127,7 +127,8 @@ def candidates(members: pa.Table, decisions: pa.Table, rows: np.ndarray, whole: 
     columns (``nik_key`` the NIK itself, which groups them as its pseudonym would) with each record's hash,
     for ``settle``; None when there are none. ``decisions`` are ``members``' own, row for row. ``whole``:
     those rows read whole (``members`` lacking fields no rule reads), which the hash is of; a row whose
-    fields read whole are not valid (text that is not UTF-8) is left out."""
+    fields read whole are not valid (text that is not UTF-8) keeps the hash of the fields read: it is still
+    ranked, so its NIK is still paid once."""
     if not rows.size or not members.num_rows:
         return None
     numbers = members[ROW].to_numpy()
@@ -138,16 +139,16 @@ def candidates(members: pa.Table, decisions: pa.Table, rows: np.ndarray, whole: 
         return None
     mask = pa.array(picked)
     chosen, decided = members.filter(mask), held(decisions.filter(mask))
+    hashes = record_hashes(chosen)
     if whole is not None:
         full, _ = validate(whole.filter(pa.array(np.isin(whole[ROW].to_numpy(), numbers[picked]))))
-        if full.num_rows < chosen.num_rows:
-            kept = pa.array(np.isin(chosen[ROW].to_numpy(), full[ROW].to_numpy()))
-            chosen, decided = chosen.filter(kept), decided.filter(kept)
-        if not full.num_rows:
-            return None
-        chosen = full
+        if full.num_rows:
+            at = pc.index_in(full[ROW], value_set=chosen[ROW]).to_numpy()
+            merged = hashes.to_numpy(zero_copy_only=False).copy()
+            merged[at] = record_hashes(full).to_numpy(zero_copy_only=False)
+            hashes = pa.array(merged, pa.uint64())
     return pa.table([decided["row"], chosen["nik"].cast(pa.string()), decided["channel"], decided["held"],
-                     decided["kpj"], decided["priority"], record_hashes(chosen)], names=list(KEYS))
+                     decided["kpj"], decided["priority"], hashes], names=list(KEYS))
 
 
 def settle(parts: list[pa.Table]) -> pa.Table:
