@@ -754,6 +754,12 @@ def test_a_benefit_is_read_as_the_regulation_words_it(tmp_path: Path, edition: s
     ("Rp0 sekali", {}),  # a benefit of nothing is not suggested
     ("Rp600.000 sekali; tahun 2020 Rp600.000 x 4 bulan", {}),  # two statements, none agreeing: which is meant?
     ("Rp800.000 sekali; tahun 2020 Rp600.000 x 4 bulan", {}),  # one agreeing: the others not judged
+    ("Rp600.000 sekali sebulan selama 4 bulan", {}),  # paid once a month: not the whole benefit
+    ("Rp600.000 once a month for four months", {}),
+    ("Rp600.000 sekali per bulan", {}),
+    ("Rp 600.000 satu kali setiap bulan selama 4 bulan", {}),
+    ("Rp1.200.000 sekali tiap tahap", {}),  # a stage's amount
+    ("tahap 1 Rp1.200.000 sekaligus, tahap 2 Rp1.200.000 sekaligus", {}),
 ])
 def test_a_benefit_paid_once_is_judged_by_its_amount(tmp_path: Path, source: str, told: dict[str, str]) -> None:
     """A source stating the benefit as one payment ("Rp600.000 sekali", as the 2022 regulation gives it, with no

@@ -140,10 +140,15 @@ untuk 2 bulan") is a total, not read."""
 _ONCE = re.compile(
     r"\bRp\.?\s?(\d{1,3}(?:[.,]\d{3}){1,6}|\d{1,19})(?:[.,]00|,-)?(?![.,]?\d)" + _WORDS +
     r"\s*,?\s*(?:(?:di)?(?:bayar|berikan)(?:kan)?\s+|paid\s+)?(?:sekaligus|sekali|satu\s+kali|1\s+kali|once|at\s+once|"
-    r"in\s+one\s+payment)\b", re.IGNORECASE)
+    r"in\s+one\s+payment)\b(?!\s*(?:(?:a|per|tiap|setiap|each)\s+)?(?:se)?(?:bulan|month|tahap|stage|tahun|year))",
+    re.IGNORECASE)
 """A benefit stated as one payment of an amount ("Rp600.000 sekali", "Rp600.000,00 (enam ratus ribu rupiah) dibayarkan
 satu kali", "Rp600,000 once"): the whole benefit, judged against ``amount``; "Rp300.000 x 2 bulan, dibayar
-sekaligus" is a monthly amount times months (``_PER_MONTH``), not this."""
+sekaligus" is a monthly amount times months (``_PER_MONTH``), not this, nor is an amount paid once a month or a
+stage ("Rp600.000 sekali sebulan", "Rp1.200.000 sekali tiap tahap")."""
+_STAGE = re.compile(r"\b(?:tahap|stages?|termin|instal+ments?)\b", re.IGNORECASE)
+"""A part of a source naming a stage ("tahap 1 Rp1.200.000 sekaligus"): its amount paid once is a stage's, not
+the benefit's."""
 
 
 _LIMIT = re.compile(r"\b(?:upah|gaji|wages?|salary|salaries|paling\s+(?:banyak|tinggi)|maksimal|maksimum|at\s+most|"
@@ -175,7 +180,8 @@ def stale_benefit(rs: RuleSet) -> Iterator[tuple[tuple[str, ...], str, str]]:
         part = before[max((p.end() for p in _PART.finditer(before)), default=0):]
         paid = int(re.sub(r"[.,]", "", m.group(1)))
         months = int(m.group(2)) if m.re is _PER_MONTH else None
-        if _LIMIT.search(part) or _LAST.match(source, m.end()) or not paid or months == 0:
+        if _LIMIT.search(part) or _LAST.match(source, m.end()) or not paid or months == 0 or \
+                (months is None and _STAGE.search(part)):
             continue
         stated.setdefault((paid, months), m.group())
     told = {figures: [(field, held, meant) for field, held, meant in _judged(figures, benefit.monthly, benefit.months,
