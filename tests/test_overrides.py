@@ -978,6 +978,16 @@ def test_a_set_list_written_as_a_yaml_block_list_is_refused_with_the_list_in_bra
     assert error.endswith(f"; did you mean `{meant}`?") if meant else "did you mean" not in error
 
 
+@pytest.mark.parametrize("typed", [f"state_banks=- {'a' * 30}3215011208940001",
+                                   f"state_banks={'a' * 32}3215011208940001 # c"])
+def test_a_refused_set_value_shows_no_digits_of_a_nik_typed_late_in_it(rs2022: RuleSet, typed: str) -> None:
+    """A value quoted by the refusal is cut to 40 characters after its identifiers are hidden: cut first, a NIK
+    typed after 30 letters showed its first 8 digits (region and birth date)."""
+    (error,) = errors(rs2022, [typed])
+    assert "[invalid-value]: " in error
+    assert "32150112" not in error and "3215" not in error
+
+
 def test_a_yaml_block_list_for_one_value_is_still_told_it_is_a_list(rs2022: RuleSet) -> None:
     (error,) = errors(rs2022, ["wage_ceiling=- 5"])
     assert "[type-mismatch]: `wage_ceiling` is an amount in rupiah (a whole number); `- 5` is a list" in error

@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from bsu_rules.errors import Code
-from bsu_rules.members.redact import hide_typed
+from bsu_rules.members.redact import cut, hide_typed
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
 from bsu_rules.ruleset.misread import misread_number
 from bsu_rules.ruleset.model import RuleSet
@@ -106,7 +106,7 @@ def read_value(text: str, where: str, problems: list[Diagnostic], unit: str | No
         return BAD
     if located.diagnostics or isinstance(located.data, dict):
         opened = text.lstrip()[:1] == "[" and text.count("[") > text.count("]")
-        problems.append(diag(where, Code.INVALID_VALUE, f"`{hide_typed(text[:40])}` is not a value (a number, "
+        problems.append(diag(where, Code.INVALID_VALUE, f"`{_said(text)}` is not a value (a number, "
                                                       "date, month, text or [list])" +
                               ("; the list's closing `]` is missing" if opened else ""),
                               text.rstrip() + "]" if opened and text.count("[") == text.count("]") + 1
@@ -126,6 +126,12 @@ _MARKS: dict[type[yaml.Token], str] = {yaml.AnchorToken: "an anchor", yaml.Alias
 """YAML syntax that a value typed on the command line is refused for: YAML would read ``&a 5`` or
 ``!!int 5`` as 5, while the what-if's warnings, report and hash name the text as typed."""
 _SCANNER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _said(text: str) -> str:
+    """A value typed on the command line as a message quotes it: a NIK or account number in it hidden, then cut to
+    40 characters (cut first, a number's first digits would be shown)."""
+    return cut(hide_typed(text), 40)
 
 
 def yaml_marks(text: str) -> tuple[str, str | None] | None:
@@ -166,9 +172,9 @@ def yaml_marks(text: str) -> tuple[str, str | None] | None:
     if not found:
         return None
     fixed = " ".join("".join(kept).split())
-    kinds = " and ".join(f"{what} (`{hide_typed(written[:40])}`)" for what, written in found.items())
+    kinds = " and ".join(f"{what} (`{_said(written)}`)" for what, written in found.items())
     quoted = "; to keep a ` #` in a text, quote it (\"a # b\")" if "a comment" in found else ""
-    return (f"`{hide_typed(text[:40])}` holds YAML syntax, {kinds}, that a value given on the command line does "
+    return (f"`{_said(text)}` holds YAML syntax, {kinds}, that a value given on the command line does "
             f"not take: YAML would read past it while the what-if's warnings, report and hash name the value "
             f"as typed{quoted}",
             fixed if fixed and "\x00" not in fixed and hide_typed(fixed) == fixed else None)
@@ -197,7 +203,7 @@ def block_list(text: str) -> tuple[str, str | None] | None:
         except yaml.YAMLError:
             same = False
         flow = flow if same and hide_typed(flow) == flow else None
-    shown = hide_typed(text.strip()[:40]).replace("\n", "\\n")
+    shown = _said(text.strip()).replace("\n", "\\n")
     written = f", `{flow}`" if flow else ""
     return (f"`{shown}` is a list written as YAML's block list (`- item` a line), which a value given on the "
             f"command line does not take: write the list in brackets{written} (in quotes for the shell)", flow)
@@ -247,7 +253,7 @@ def checked_parameter(given: Override, old: Parameter, value: Any, ruleset: Rule
         return None
     if wanted is not None and (got is None or unify(wanted, got) != wanted):
         meant = meant_value(wanted.name, value)
-        said = hide_typed(str(value)[:40])
+        said = _said(str(value))
         problems.append(diag(where, Code.TYPE_MISMATCH, f"`{name}` is {_KINDS.get(wanted.name, wanted.name)}; "
                               f"`{said}` is {_KINDS.get(got.name, got.name) if got else 'of mixed kinds'}", meant))
         return None
@@ -257,7 +263,7 @@ def checked_parameter(given: Override, old: Parameter, value: Any, ruleset: Rule
 def _not_texts(given: Override, old: Parameter, wanted: Type | None, value: list[Any]) -> str:
     """A list holding an item that is not text (``[1]``, ``[[BRI]]``), in words: what the parameter
     is, and what the list is (for a parameter of one value) or holds."""
-    said = hide_typed(given.text[:40])
+    said = _said(given.text)
     if wanted is not None and wanted.name != "list":
         kind = _KINDS.get(wanted.name, wanted.name)
         return f"`{given.name}` is {f'{UNIT_WORDS[old.unit]} ({kind})' if old.unit else kind}; `{said}` is a list"
