@@ -906,7 +906,7 @@ def test_a_missing_rule_set_is_said_once_with_the_lines_it_leaves(tmp_path: Path
     sha = load_ruleset("bsu-2022").sha256
     assert main(["replay", str(log), "--archive", str(empty)]) == 1
     out = capsys.readouterr().out
-    assert out.startswith(f"lines 1-16 (16 decisions), bsu-2022 2022.8 [{sha[:12]}]: missing-ruleset\n"
+    assert out.startswith(f"lines 1-16 (16 decisions), bsu-2022 2022.9 [{sha[:12]}]: missing-ruleset\n"
                           f"  rule set {sha} is not in the archive {empty}\n\nstatus"), out
     assert out.count("is not in the archive") == 1 and re.search(r"^missing-ruleset +16$", out, re.M)
     assert main(["replay", str(log), "--archive", str(empty), *(f"--seq={n}" for n in (2, 3, 5, 9, 10, 11))]) == 1
@@ -942,7 +942,7 @@ def test_a_what_if_whose_base_is_not_archived_is_still_named_what_if(tmp_path: P
     capsys.readouterr()
     assert main(["replay", str(log), "--archive", str(archive)]) == 1
     out = capsys.readouterr().out
-    assert re.search(rf"^lines {n + 1}-{2 * n} \({n} decisions\), bsu-2022 2022\.8 \[[0-9a-f]{{12}}\] what-if "
+    assert re.search(rf"^lines {n + 1}-{2 * n} \({n} decisions\), bsu-2022 2022\.9 \[[0-9a-f]{{12}}\] what-if "
                      rf"{re.escape(next(iter(named)))}: missing-ruleset$", out, re.M), out
 
 

@@ -420,7 +420,7 @@ def test_text_output_ends_with_a_summary(capsys: pytest.CaptureFixture[str]) -> 
     out = captured.out.splitlines()
     assert out[-1] == "16 decisions: 5 eligible, 10 not eligible, 1 not yet determined"
     assert any(line.startswith("Key: ") for line in out)  # each page carries the key to its marks
-    assert "rule set bsu-2022 2022.8: " in captured.err and " sha256 " in captured.err
+    assert "rule set bsu-2022 2022.9: " in captured.err and " sha256 " in captured.err
 
 
 def test_the_summary_counts_in_the_language_s_grammar(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

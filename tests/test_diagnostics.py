@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # (code, text in bsu-2022.yaml, replacement, text whose position the diagnostic points at, suggestion)
 CASES = [
     ("yaml-syntax", "ruleset: bsu-2022", "ruleset: [bsu-2022", None, None),
-    ("duplicate-key", 'version: "2022.8"', 'version: "2022.1"\nversion: "2022.8"', 'version: "2022.8"', None),
+    ("duplicate-key", 'version: "2022.9"', 'version: "2022.1"\nversion: "2022.9"', 'version: "2022.9"', None),
     ("unknown-key", "as_of: 2022-07-31", "as_off: 2022-07-31", "as_off", "as_of"),
     ("unknown-key", "    source: pm-10-2022, Pasal 5\n", "    sourc: pm-10-2022, Pasal 5\n", "sourc:", "source"),
     ("missing-key", "as_of: 2022-07-31\n", "", None, None),
@@ -78,12 +78,12 @@ CASES = [
     ("syntax", "{fact.wage:rp}[, upah", "{fact.wage:rp}[[, upah", "[, upah", None),
     ("syntax", "Rp0; BSU untuk pekerja penerima upah", "Rp0]; BSU untuk pekerja penerima upah", "]; BSU", None),
     ("syntax", "sebesar Rp0;", "sebesar [Rp0];", "[Rp0]", None),
-    ("invalid-value", 'version: "2022.8"', 'version: !custom "2022.1"', "!custom", None),
+    ("invalid-value", 'version: "2022.9"', 'version: !custom "2022.1"', "!custom", None),
     ("unknown-value", 'exclude: member.employment_type in ["pns", "tni", "polri"]',
      'exclude: member.employment_type in ["PNS", "tni", "polri"]', '"PNS"', "pns"),
     ("unknown-name", 'require: member.citizenship == "WNI"', "require: member.citizenship == WNI", "WNI\n",
      '"WNI"'),
-    ("invalid-value", 'version: "2022.8"', 'version: !!python/object/apply:os.system ["true"]', "!!python", None),
+    ("invalid-value", 'version: "2022.9"', 'version: !!python/object/apply:os.system ["true"]', "!!python", None),
     ("unknown-name", 'require: member.participant_category == "PU"',  # a block over lines: the name's own line
      'require: |\n      member.participant_category == "PU"\n        and member.categry != "x"', "member.categry",
      None),
@@ -481,7 +481,7 @@ def test_a_table_is_asked_for_in_words_whatever_it_holds(rules_copy: Path) -> No
 
 
 @pytest.mark.parametrize(("old", "new"), [("file: tables/minimum-wage-2022.csv", "file:"),
-                                           ('version: "2022.8"', "version: null")])
+                                           ('version: "2022.9"', "version: null")])
 def test_a_key_with_no_value_is_told_so_at_its_key(rules_copy: Path, old: str, new: str) -> None:
     path = rules_copy / "bsu-2022.yaml"
     text = path.read_text("utf-8")
@@ -817,9 +817,9 @@ def test_a_parameter_value_of_the_wrong_type_is_told_once_at_the_value(
 
 
 @pytest.mark.parametrize(("old", "new", "at", "suggestion", "says"), [
-    ('version: "2022.8"', "version: 2022.10", "2022.10", 'version: "2022.10"',
+    ('version: "2022.9"', "version: 2022.10", "2022.10", 'version: "2022.10"',
      "version: `2022.10` is read as a number (the same number as 2022.1): text is written in quotes"),
-    ('version: "2022.8"', "version: 2022-10-01  # October", "2022-10-01", 'version: "2022-10-01"',
+    ('version: "2022.9"', "version: 2022-10-01  # October", "2022-10-01", 'version: "2022-10-01"',
      "version: `2022-10-01` is read as a date: text is written in quotes"),
     ('title: {id: "Warga Negara Indonesia (WNI)", en: "Indonesian citizen (WNI)"}',
      "title: Warga Negara Indonesia (WNI)", "Warga Negara", 'title: {id: "Warga Negara Indonesia (WNI)", en: "…"}',
@@ -1064,7 +1064,7 @@ def test_a_missing_glossary_entry_names_the_file_and_the_entry(rules_copy: Path)
 @pytest.mark.parametrize(("old", "new"), [
     ("    value: 2022\n", '    value: "3204125708940003"\n'),  # a text passed as a number: the NIK never suggested
     ("    value: 2022\n", '    value: "0719204418"\n'),  # an account number, the same
-    ('version: "2022.8"', "version: 3204125708940003.10"),  # the number YAML reads, in full
+    ('version: "2022.9"', "version: 3204125708940003.10"),  # the number YAML reads, in full
     ("  instalments: [600000]", "  instalments: [320412570894000]"),  # what the instalments add up to
 ])
 def test_no_rule_file_message_or_suggestion_shows_a_nik_or_account_number(

@@ -448,8 +448,8 @@ def test_two_different_rule_sets_under_one_version_are_warned(tmp_path: Path,
     path.write_text(path.read_text("utf-8").replace("value: 3500000", "value: 4000000", 1), "utf-8")
     assert main(["diff", "bsu-2022", str(path)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[2].startswith("warning: the two rule sets differ but both are bsu-2022 2022.8: give the changed one")
-    path.write_text(path.read_text("utf-8").replace('version: "2022.8"', 'version: "2022.9"'), "utf-8")
+    assert out[2].startswith("warning: the two rule sets differ but both are bsu-2022 2022.9: give the changed one")
+    path.write_text(path.read_text("utf-8").replace('version: "2022.9"', 'version: "2022.10"'), "utf-8")
     assert main(["diff", "bsu-2022", str(path)]) == 1
     assert "warning:" not in capsys.readouterr().out
     assert main(["diff", "bsu-2022", "bsu-2022", "--new-on", "2022-11-01"]) in (0, 1)

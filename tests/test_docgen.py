@@ -36,7 +36,7 @@ def test_markdown_is_deterministic_and_complete() -> None:
     rs = load_ruleset("bsu-2022")
     text = render(rs, "en", "md")
     assert text == render(load_ruleset("bsu-2022"), "en", "md")
-    for expected in ("# Wage Subsidy (BSU) 2022 (bsu-2022 2022.8)", "In force: from 5 September 2022", "31 July 2022",
+    for expected in ("# Wage Subsidy (BSU) 2022 (bsu-2022 2022.9)", "In force: from 5 September 2022", "31 July 2022",
                      "| `wage-ceiling` | required |", "Rp3.500.000", "`pm-10-2022`", "| 2 months |",
                      rs.sha256, "`tables/minimum-wage-2022.csv`", "Rp600.000"):
         assert expected in text, expected
@@ -131,7 +131,7 @@ def test_all_documents_the_edited_rule_files_and_names_them(rules_copy: Path, tm
     out = tmp_path / "pages"
     assert main(["doc", "--all", str(rules_copy), "--out", str(out), "--lang", "en"]) == 0
     assert (out / "bsu-2022.en.md").read_text("utf-8") == render(edited, "en", "md")
-    assert f"bsu-rules: rule set bsu-2022 2022.8: {edition} sha256 {edited.sha256}" in capsys.readouterr().err
+    assert f"bsu-rules: rule set bsu-2022 2022.9: {edition} sha256 {edited.sha256}" in capsys.readouterr().err
     monkeypatch.chdir(rules_copy.parent)
     assert main(["doc", "--all", "--out", str(out), "--lang", "en", "--check"]) == 0
     assert f"rules/bsu-2022.yaml sha256 {edited.sha256}" in capsys.readouterr().err

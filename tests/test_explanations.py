@@ -1823,7 +1823,7 @@ def test_a_page_is_refused_for_another_rule_set_and_for_arguments_it_cannot_take
 
     rs = load_ruleset("bsu-2022")
     d = rs.plan().decide(parse_member(EXAMPLES[0]))
-    with pytest.raises(InputError, match=r"the decision was made under bsu-2022 2022\.8"):
+    with pytest.raises(InputError, match=r"the decision was made under bsu-2022 2022\.9"):
         render_text(d, load_ruleset("bsu-2021"), "en", "officer")
     with pytest.raises(ValueError, match="unsupported language 'EN'; expected one of id, en"):
         render_text(d, rs, "EN")

@@ -404,10 +404,10 @@ def test_an_impact_against_another_file_names_both_files_on_stderr(tmp_path: Pat
         assert main(["impact", str(edited), examples, "--against", against, "--out", str(tmp_path / "r.html"),
                      "--quiet"]) == 0
         err = capsys.readouterr().err.splitlines()
-        assert f"bsu-rules: baseline rule set bsu-2022 2022.8: {bundled.path} sha256 {bundled.sha256}" in err, err
+        assert f"bsu-rules: baseline rule set bsu-2022 2022.9: {bundled.path} sha256 {bundled.sha256}" in err, err
     assert main(["impact", str(edited), examples, "--against", "wage_ceiling=3800000", "--out",
                  str(tmp_path / "r.html"), "--quiet"]) == 0
-    assert any(line.startswith("bsu-rules: baseline rule set bsu-2022 2022.8: ") and
+    assert any(line.startswith("bsu-rules: baseline rule set bsu-2022 2022.9: ") and
                "what-if --set wage_ceiling=3800000: sha256 " in line for line in capsys.readouterr().err.splitlines())
 
 
@@ -466,7 +466,7 @@ def test_an_impact_between_two_files_says_what_changed(tmp_path: Path, rules_cop
     assert [(t["kind"], t["side"]) for t in told] == [("rule-file", "reform")] * 2 + [("version", None)]
     assert told[0]["text"].startswith("bsu-2022.yaml:")  # its folder left out: the same report from any folder
     assert "warning [stale-title] (rule wage-ceiling): the title says Rp3.500.000" in told[0]["text"]
-    assert told[2]["text"].startswith("the two rule sets differ but both are bsu-2022 2022.8: give the changed one")
+    assert told[2]["text"].startswith("the two rule sets differ but both are bsu-2022 2022.9: give the changed one")
     assert main(["impact", "bsu-2022", examples, "--out", str(html), "--json", str(js), "--quiet"]) == 0
     assert json.loads(js.read_text("utf-8")).get("changes") is None  # no baseline: nothing to compare
 

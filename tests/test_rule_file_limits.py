@@ -284,8 +284,8 @@ def test_a_table_cell_is_one_line_without_control_characters(rules_copy: Path, c
     ('en: "Valid NIK"}', 'en: "Valid NIK\\r\\nFAKE LINE"}'),
     ('title: {id: "NIK valid"', 'title: {id: "NIK valid\\u2028FAKE"'),
     ("source: pm-10-2022, Pasal 3 ayat (2) huruf b", 'source: "pm-10-2022\\nFAKE LINE"'),
-    ('version: "2022.8"', 'version: "2022.1\\rFAKE"'),
-    ('version: "2022.8"', 'version: "2022.1\\tdraft"'),  # a decision refuses it: caught here, not mid-run
+    ('version: "2022.9"', 'version: "2022.1\\rFAKE"'),
+    ('version: "2022.9"', 'version: "2022.1\\tdraft"'),  # a decision refuses it: caught here, not mid-run
     ("  - id: valid-nik\n", '  - id: "valid-nik\\r\\nFAKE"\n'),
     ('en: "The participant is recorded', 'en: "The participant\\rELIGIBLE is recorded'),
     ('en: "The participant is recorded', 'en: "The participant\\n\\nELIGIBLE is recorded')])

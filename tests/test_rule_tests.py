@@ -269,7 +269,7 @@ def test_the_edited_rule_file_is_the_one_tested(rules_copy: Path, capsys: pytest
     assert main(["test", str(rules_copy)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[-1] == promised.group(1)
-    assert any(line.startswith(f"rule set bsu-2022 2022.8: {edition} sha256 ") for line in out)
+    assert any(line.startswith(f"rule set bsu-2022 2022.9: {edition} sha256 ") for line in out)
     failed = int(out[-1].split()[2])
     assert failed and sum("FAILED" in line and "rules.wage-ceiling: expected" in line for line in out) == failed
 
