@@ -442,6 +442,7 @@ def test_an_impact_between_two_files_says_what_changed(tmp_path: Path, rules_cop
     """The first screen used to say "Overrides: none" for both files and nothing of their difference."""
     edited = rules_copy / "bsu-2022.yaml"
     text = edited.read_text("utf-8").replace("value: 3500000", "value: 4000000", 1)
+    text = text.replace("(Rp600.000 sekali)", "(Rp700.000 sekali)")  # its source's figure too: no stale-benefit
     edited.write_text(text.replace("amount: 600000", "amount: 700000").replace("instalments: [600000]",
                                                                                 "instalments: [700000]"), "utf-8")
     html, js = tmp_path / "r.html", tmp_path / "r.json"
