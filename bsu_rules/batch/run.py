@@ -398,7 +398,8 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
 
 HELD_ROWS = 2_000_000
 """Decided rows a run keeps in memory while one NIK, one payment waits for the last chunk (about 170 bytes a
-row without a pseudonymisation key, more with one); beyond them, every decided chunk waits in a temporary Arrow file beside the output instead."""
+row without a pseudonymisation key, more with one); beyond them, every decided chunk waits in a temporary Arrow
+file beside the output instead."""
 
 
 class _Held:
