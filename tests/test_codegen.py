@@ -374,7 +374,7 @@ def test_a_disturbed_syntax_tree_counter_retries_then_falls_back_to_closures(mon
             raise SystemError("AST constructor recursion depth mismatch (before=168, after=112)")
         return real(text)
 
-    monkeypatch.setattr("bsu_rules.evaluators.codegen.ast.parse", disturbed)
+    monkeypatch.setattr("bsu_rules.evaluators.whitelist.ast.parse", disturbed)
     rs = bsu_rules.load_ruleset("bsu-2022")
     plan = Plan(rs, rs.default_on)
     assert (plan.core is not None) == (failures == 1)

@@ -20,9 +20,7 @@ The guards, because the tree comes from a rule file:
 
 from __future__ import annotations
 
-import ast
 import copy
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,7 +30,7 @@ from bsu_rules import bounds
 from bsu_rules.bounds import AtLeast
 from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.evaluators.compile import Env, Value, compile_node, is_constant, member_of, neg, table_values
-from bsu_rules.evaluators.whitelist import FIELDS, NotGenerated, UnsafeCode, check
+from bsu_rules.evaluators.whitelist import FIELDS, NotGenerated, UnsafeCode, compiled
 from bsu_rules.ruleset.expressions import (
     Binary,
     BoolOp,
@@ -54,8 +52,6 @@ Core = Callable[[Any], tuple[list[Value], list[Any]]]
 
 _MEMBERSHIP = {"in": "in", "not in": "not in"}
 _INFIX = {"+": "+", "-": "-", "*": "*", "<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "==", "!=": "!="}
-_COMPILING = threading.Lock()  # CPython 3.11 converts ASTs with a counter threads share: one at a time
-_ATTEMPTS = 3  # where a thread outside the lock moved the counter all the same ("recursion depth mismatch")
 
 
 class TooDeep(NotGenerated):
@@ -564,27 +560,3 @@ def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any]
 
 def _compiled(w: _Writer, params: str) -> Any:
     return compiled(w.lines, w.constants, params)
-
-
-def compiled(lines: list[str], constants: dict[str, object], params: str = "m") -> Any:
-    """The function ``core(params)`` of the generated ``lines`` (its body, indented), whose ``K<n>`` names are
-    ``constants``: parsed, held to the whitelist (``UnsafeCode`` otherwise) and compiled, run with no builtins."""
-    text = f"def core({params}):\n" + "\n".join(lines) + "\n"
-    with _COMPILING:
-        for attempt in range(_ATTEMPTS):
-            try:
-                tree = ast.parse(text)
-                check(tree, constants)
-                code = compile(tree, "<bsu-rules plan>", "exec")
-                break
-            except SystemError:  # CPython 3.11's shared counter, moved by another thread's ast.parse (a library's)
-                if attempt == _ATTEMPTS - 1:
-                    raise NotGenerated("the generated code could not be compiled (another thread was converting "
-                                       "Python syntax trees): the plan decides with closures") from None
-            except (SyntaxError, RecursionError, MemoryError) as exc:  # never for a tree the tests know
-                raise NotGenerated(f"the generated code does not compile: {type(exc).__name__}") from None
-    namespace: dict[str, Any] = {"__builtins__": {}, **constants}
-    exec(code, namespace)  # checked just above
-    function = namespace["core"]
-    function.source = text  # for review: what was compiled
-    return function

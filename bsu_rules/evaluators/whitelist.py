@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import ast
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
-from bsu_rules.members import Group, contract
+from bsu_rules.members.contract import Group, contract
 
-__all__ = ["FIELDS", "NotGenerated", "UnsafeCode", "check"]
+__all__ = ["FIELDS", "NotGenerated", "UnsafeCode", "check", "compiled"]
 
 _INFIX_NODES = (ast.Add, ast.Sub, ast.Mult, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
 _SAFE_NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Assign, ast.If, ast.Return, ast.Name,
@@ -74,3 +75,31 @@ def check(tree: ast.Module, constants: dict[str, object]) -> None:
                     and isinstance(node.slice, ast.Name) and node.slice.id.startswith("K")))):
             raise UnsafeCode("generated code indexes something that is not a generated constant (or sets a key, "
                              "a generated constant, of a dict it built)")
+
+
+def compiled(lines: list[str], constants: dict[str, object], params: str = "m") -> Any:
+    """The function ``core(params)`` of the generated ``lines`` (its body, indented), whose ``K<n>`` names are
+    ``constants``: parsed, held to the whitelist (``UnsafeCode`` otherwise) and compiled, run with no builtins."""
+    text = f"def core({params}):\n" + "\n".join(lines) + "\n"
+    with _COMPILING:
+        for attempt in range(_ATTEMPTS):
+            try:
+                tree = ast.parse(text)
+                check(tree, constants)
+                code = compile(tree, "<bsu-rules plan>", "exec")
+                break
+            except SystemError:  # CPython 3.11's shared counter, moved by another thread's ast.parse (a library's)
+                if attempt == _ATTEMPTS - 1:
+                    raise NotGenerated("the generated code could not be compiled (another thread was converting "
+                                       "Python syntax trees): the plan decides with closures") from None
+            except (SyntaxError, RecursionError, MemoryError) as exc:  # never for a tree the tests know
+                raise NotGenerated(f"the generated code does not compile: {type(exc).__name__}") from None
+    namespace: dict[str, Any] = {"__builtins__": {}, **constants}
+    exec(code, namespace)  # checked just above
+    function = namespace["core"]
+    function.source = text  # for review: what was compiled
+    return function
+
+
+_COMPILING = threading.Lock()  # CPython 3.11 converts ASTs with a counter threads share: one at a time
+_ATTEMPTS = 3  # where a thread outside the lock moved the counter all the same ("recursion depth mismatch")

@@ -21,6 +21,7 @@ from typing import Annotated, Any, NamedTuple
 import msgspec
 from pydantic import BaseModel
 
+from bsu_rules.evaluators.whitelist import NotGenerated, compiled
 from bsu_rules.members.contract import DIGIT_RANGE, Group, Leaf, contract
 from bsu_rules.members.model import MONTH, ORDERS, PERIODIC, REGENCY_CODE, REGENCY_CODES, Member, Rows, out_of_order
 
@@ -142,10 +143,8 @@ def fits(view: Any) -> bool:
 def checker() -> Callable[[Any], bool]:
     """Whether a view just decoded into the mirror is a record the model takes as it is: ``fits``, no dates out of
     order (``out_of_order``) and each history's periods months given once each (``periods_once``), in one generated
-    function of the view (``evaluators.codegen``'s guards: its names and constants generated, the text held to the
-    whitelist); the same checks one after another where it cannot be generated."""
-    from bsu_rules.evaluators.codegen import compiled  # lazy: codegen loads the catalogue, which loads the members
-    from bsu_rules.evaluators.whitelist import NotGenerated  # lazy: as above
+    function of the view (the code generator's guards: its names and constants generated, the text held to
+    ``evaluators.whitelist``); the same checks one after another where it cannot be generated."""
 
     constants: dict[str, object] = {}
     named: dict[int, str] = {}
