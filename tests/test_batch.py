@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bsu_rules.audit.snapshot import KEY_ENV, input_hash, key_id
+from bsu_rules.batch import held as batch_held
 from bsu_rules.batch import run as batch_run
 from bsu_rules.batch.dedupe import resolve
 from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
@@ -301,7 +302,7 @@ def test_decisions_held_back_in_a_file_beyond_a_bound_are_written_the_same(popul
     decisions written are the same, and the file is gone after the run."""
     source = population["folder"] / f"m.{suffix}"
     batch(source, tmp_path / "a.parquet", chunk_size=300)
-    monkeypatch.setattr(batch_run, "HELD_ROWS", 500)
+    monkeypatch.setattr(batch_held, "HELD_ROWS", 500)
     (tmp_path / "b").mkdir()
     batch(source, tmp_path / "b" / "b.parquet", chunk_size=300)
     assert pq.read_table(tmp_path / "b" / "b.parquet").equals(pq.read_table(tmp_path / "a.parquet"))

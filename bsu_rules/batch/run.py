@@ -26,7 +26,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -36,6 +36,7 @@ from bsu_rules._version import __version__
 from bsu_rules.audit.snapshot import key_bytes, key_id, warn_published
 from bsu_rules.batch.dedupe import Repeats, candidates, held, mark, record_hashes, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
+from bsu_rules.batch.held import Held
 from bsu_rules.batch.niks import RUN_KEY, mask_long_numbers, mask_niks, nik_keys
 from bsu_rules.batch.paths import (
     beside,
@@ -49,7 +50,7 @@ from bsu_rules.batch.paths import (
     writable,
 )
 from bsu_rules.batch.read import Chunk, Reader
-from bsu_rules.batch.spool import Spool, private_file
+from bsu_rules.batch.spool import Spool
 from bsu_rules.batch.validate import REJECT_SCHEMA, ROW, unchecked, validate
 from bsu_rules.batch.write import Writer
 from bsu_rules.decisions import Outcome
@@ -330,7 +331,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                         progress = None  # reported while spooling
                     outcomes: Counter[str] = Counter()
                     nulls: Counter[str] = Counter()  # of the fields read, in the rows read
-                    with _Held(kept) as decided:  # written once one NIK, one payment is settled, at the end
+                    with Held(kept, HELD_SCHEMA) as decided:  # written once one NIK, one payment is settled, at the end
                         sides: list[pa.Table] = []
                         with Writer(rejects_tmp, REJECT_SCHEMA, shown=rejects) as rejected:
                             for chunk, (good, bad, side) in _decided(_reported(chunks, progress), plan, engine, key,
@@ -394,55 +395,6 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
                 tmp.unlink(missing_ok=True)
     return counts
 
-
-
-HELD_ROWS = 2_000_000
-"""Decided rows a run keeps in memory while one NIK, one payment waits for the last chunk (about 170 bytes a
-row without a pseudonymisation key, more with one); beyond them, every decided chunk waits in a temporary Arrow
-file beside the output instead."""
-
-
-class _Held:
-    """Decided chunks (``HELD_SCHEMA``) kept until the run writes them, in order: in memory, or once more than
-    ``HELD_ROWS`` rows in ``path`` (readable by this user alone, removed by the run); iterate to take them."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.tables, self.rows, self.most = path, deque[pa.Table](), 0, 0
-        self.sink: BinaryIO | None = None
-        self.writer: pa.ipc.RecordBatchFileWriter | None = None
-
-    def __enter__(self) -> _Held:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for done in (self.writer, self.sink):
-            if done is not None:
-                with contextlib.suppress(OSError, pa.ArrowException):
-                    done.close()
-
-    def add(self, table: pa.Table) -> None:
-        self.rows += table.num_rows
-        self.most = max(self.most, table.num_rows)
-        self.tables.append(table)
-        if self.writer is None and self.rows > HELD_ROWS:
-            self.sink = private_file(self.path)
-            self.writer = pa.ipc.new_file(self.sink, HELD_SCHEMA, options=pa.ipc.IpcWriteOptions(compression="lz4"))
-        while self.writer is not None and self.tables:
-            self.writer.write_table(self.tables.popleft(), max_chunksize=max(self.most, 1))
-
-    def __iter__(self) -> Iterator[pa.Table]:
-        if self.writer is None:
-            while self.tables:
-                yield self.tables.popleft()
-            return
-        self.writer.close()
-        assert self.sink is not None
-        self.sink.close()
-        self.writer = self.sink = None
-        with pa.OSFile(str(self.path)) as source:
-            held_back = pa.ipc.open_file(source)
-            for i in range(held_back.num_record_batches):
-                yield pa.Table.from_batches([held_back.get_batch(i)])
 
 
 def _whole(plan: Plan, most: int) -> Callable[[pa.Table], pa.Table]:
