@@ -224,6 +224,19 @@ def test_help_the_language_and_the_pytest_plugin_load_no_command_and_no_evaluato
         assert heavy not in loaded, loaded
 
 
+def test_the_batch_modules_load_without_pandas() -> None:
+    """pyarrow imports pandas the first time it converts a Python value (``pa.scalar``, ``pa.array``): a value
+    built when a batch module loads would cost every batch a library it never uses."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("pandas")  # where it is not installed, pyarrow finds nothing to import
+    code = ("import sys; import bsu_rules.batch.run, bsu_rules.batch.dedupe, bsu_rules.batch.validate, "
+            "bsu_rules.cli.batch; print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "False"
+
+
 def test_every_name_the_api_reference_shows_at_the_root_is_importable_from_it() -> None:
     """docs/api.md: "Everything public is importable from ``bsu_rules``" (a ``Diagnostic`` a caller is given too)."""
     import bsu_rules

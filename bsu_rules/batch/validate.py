@@ -88,8 +88,11 @@ def _show(value: object) -> str:
     return repr(value) if not isinstance(value, str) else repr(clipped(value))
 
 
-FIRST_DAY, LAST_DAY = pa.scalar(date.min, pa.date32()), pa.scalar(date.max, pa.date32())
-"""The days a date can be (years 0001-9999, as in Python): Arrow holds years before and after."""
+_EPOCH = date(1970, 1, 1).toordinal()
+FIRST_DAY, LAST_DAY = pa.Array.from_buffers(pa.date32(), 2, [None, pa.py_buffer(np.array(
+    [date.min.toordinal() - _EPOCH, date.max.toordinal() - _EPOCH], dtype=np.int32))])
+"""The days a date can be (years 0001-9999, as in Python): Arrow holds years before and after. Built from
+their numbers, as ``pa.scalar`` would import pandas (pyarrow looks for it the first time it converts a value)."""
 
 
 def _parse_days(values: pa.Array) -> tuple[pa.Array, np.ndarray]:
