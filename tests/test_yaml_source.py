@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import date
@@ -98,6 +99,40 @@ def test_any_text_reads_the_same(lines: list[tuple[str, str, str]]) -> None:
 ])
 def test_what_libyaml_reads_otherwise_ruamel_reads_and_tells(text: str) -> None:
     _same(text)
+
+
+RUAMEL_ONLY = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]|^(?:%|---|\.\.\.)|^ +$|[|>][-+0-9]*#|[\"']\s*:\S"
+                         r"|(?:^|[\s\[\]{},])!(?!=)|[&*][^\s,\[\]{}]*[?:%@`]|\*[^\s,\[\]{}]+\s+:\S", re.MULTILINE)
+"""What ``source._ruamel_only`` finds, as one pattern."""
+_MARKS = ["\t", "\r", "\x85", "\u2028", "\u2029", "\ufeff", "\x0b", "\x1c", "\n", "\n", " ", " ", "  ", "%", "---",
+          "...", "-", ".", "|", ">", "+", "0", "#", '"', "'", ":", "!", "!=", "=", "[", "]", "{", "}", ",", "&", "*",
+          "?", "@", "`", "a", "é"]
+
+
+@settings(max_examples=3000)
+@given(st.lists(st.sampled_from(_MARKS), max_size=14))
+def test_what_is_read_by_ruamel_alone_is_found_as_the_one_pattern_finds_it(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert source._ruamel_only(text) == (RUAMEL_ONLY.search(text) is not None)
+
+
+@pytest.mark.parametrize(("text", "alone"), [
+    ("a: b\tc\n", True), ("a\rb", True), ("%YAML 1.1\n", True), ("a: 1\n---\n", True), ("a: 1\n...\n", True),
+    ("a: 1\n  \nb: 2\n", True), ("  ", True), ("a: |-#c\n", True), ("a: >2#c\n", True), ('a: ["b" :c]\n', True),
+    ("a: ['b':c]\n", True), ("a: !x y\n", True), ("!x y\n", True), ("a: [!x y]\n", True), ("- &a:b x\n", True),
+    ("- *a%b\n", True), ("- [*a  :c]\n", True), ("a: b\n", False), ("a: 'b': c\n", False), ("a: b!c\n", False),
+    ("a: != b\n", False), ("!= b\n", False), ("a: [b, c]\n", False), ("- &a x\n- *a\n", False), ("a: |\n  x\n", False),
+    ("a: -1\n", False), ("a: b # c\n", False), ("", False),
+])
+def test_each_thing_read_by_ruamel_alone_is_found(text: str, alone: bool) -> None:
+    assert source._ruamel_only(text) is alone
+    assert (RUAMEL_ONLY.search(text) is not None) is alone
+
+
+@pytest.mark.parametrize("path", sorted(RULES.rglob("*.yaml")), ids=lambda p: p.name)
+def test_a_bundled_file_is_read_by_ruamel_alone_as_the_one_pattern_says(path: Path) -> None:
+    text = path.read_text("utf-8")
+    assert source._ruamel_only(text) == (RUAMEL_ONLY.search(text) is not None)
 
 
 def test_an_escape_that_names_no_character_is_told_where_it_is() -> None:
