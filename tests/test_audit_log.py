@@ -171,7 +171,7 @@ def test_a_log_keeps_a_full_nik_only_when_asked(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("first", "then", "said"), [
     (KEY, None, f"the log keeps the NIK pseudonyms of key {key_id(KEY)}, and this run would add full NIKs"),
     (None, KEY, f"the log keeps full NIKs, and this run would add the NIK pseudonyms of key {key_id(KEY)}"),
-    (KEY, "another key", f"this run would add the NIK pseudonyms of key {key_id('another key')}"),
+    (KEY, "another key, 16 b", f"this run would add the NIK pseudonyms of key {key_id('another key, 16 b')}"),
 ])
 def test_a_log_keeps_nik_s_one_way(tmp_path: Path, first: str | None, then: str | None, said: str) -> None:
     """A pseudonymised log continued with full NIKs (or another key) would hold what it promised not to."""
@@ -667,7 +667,11 @@ def test_a_short_key_a_log_was_made_with_is_warned_of_when_it_is_read(tmp_path: 
     assert "warning: " + str(tmp_path / "k") + ": the key is 1 byte: every log line" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("key", ["contoh-kunci-jangan-dipakai", "another", "a key"])
+API_KEY = b"contoh-kunci-run-batch-jangan-dipakai"
+"""docs/api.md's key for ``run_batch``."""
+
+
+@pytest.mark.parametrize("key", ["contoh-kunci-jangan-dipakai", "another", API_KEY.decode()])
 def test_a_key_the_documentation_gives_is_warned_of_and_the_run_goes_on(tmp_path: Path, key: str,
                                                                         capsys: pytest.CaptureFixture[str],
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
@@ -725,8 +729,8 @@ def test_a_key_the_documentation_gives_is_warned_of_by_the_library_once_a_call_a
         lambda: replay(log, archive, EXAMPLES, key=key),
         lambda: iter_replay(log, archive, EXAMPLES, key=key),  # at the call: no item asked for yet
         lambda: load_members(EXAMPLES, key=key),
-        lambda: run_batch("bsu-2022", EXAMPLES, tmp_path / "d.parquet", key=b"a key"),  # docs/api.md's
-        lambda: run_dask(tmp_path / "m.parquet", "bsu-2022", key=b"a key"),
+        lambda: run_batch("bsu-2022", EXAMPLES, tmp_path / "d.parquet", key=API_KEY),  # docs/api.md's
+        lambda: run_dask(tmp_path / "m.parquet", "bsu-2022", key=API_KEY),
     ]
     for call in calls:
         with pytest.warns(bsu_rules.PublishedKeyWarning) as warned:
@@ -735,7 +739,7 @@ def test_a_key_the_documentation_gives_is_warned_of_by_the_library_once_a_call_a
         assert issubclass(one.category, UserWarning) and one.filename == __file__
         said = str(one.message)
         assert "the key is one the project's documentation gives" in said and key not in said
-        assert key_id(key) in said or key_id(b"a key") in said
+        assert key_id(key) in said or key_id(API_KEY) in said
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         DecisionLog(tmp_path / "n.jsonl", key="kunci-acak-16-b!-x")
@@ -923,6 +927,62 @@ def test_a_key_of_spaces_in_the_environment_is_refused(tmp_path: Path, capsys: p
     assert "$BSU_RULES_PSEUDONYM_KEY: the key is empty or only spaces" in capsys.readouterr().err
     with pytest.raises(ValueError, match="only spaces"):
         DecisionLog(tmp_path / "k.jsonl", key=" \n")
+
+
+@pytest.mark.parametrize("length", [1, 15, 16])
+def test_the_library_refuses_a_short_key_for_new_keyed_output_as_the_commands_do(
+        tmp_path: Path, length: int, capsys: pytest.CaptureFixture[str]) -> None:
+    """A key shorter than 16 bytes was refused by `evaluate --log`, `serve --log` and `batch` but taken by
+    `DecisionLog`, `run_batch`, `run_dask` and `decide_batch`: a log whose every line carries the fingerprint of a
+    key tried offline in moments. Each refuses it now, by the commands' rule (the same boundary), before anything
+    is written; 16 bytes are taken by both."""
+    import pyarrow.parquet as pq
+
+    from bsu_rules.batch.dask import run_dask
+    from bsu_rules.batch.generate import block
+    from bsu_rules.batch.run import decide_batch, run_batch
+
+    key = "0123456789abcdef"[:length - 1] + "!"  # of distinct bytes: no other warning
+    (tmp_path / "k").write_text(key, "utf-8")
+    (tmp_path / "k").chmod(0o600)
+    args = argparse.Namespace(key_file=str(tmp_path / "k"), files=[], input=None, members=None)
+    table = block(3, seed=1)[0]
+    pq.write_table(table, tmp_path / "m.parquet")
+    log, out = tmp_path / "l.jsonl", tmp_path / "d.parquet"
+    makers: list[Callable[[], object]] = [
+        lambda: DecisionLog(log, key=key), lambda: DecisionLog(log, key=key.encode()).writable(),
+        lambda: run_batch("bsu-2022", EXAMPLES, out, key=key.encode()),
+        lambda: run_dask(tmp_path / "m.parquet", "bsu-2022", key=key.encode()),
+        lambda: decide_batch("bsu-2022", None, table, key=key.encode())]
+    if length < 16:
+        with pytest.raises(InputError, match=f"the key is {length} bytes?, shorter than 16"):
+            pseudonym_key(args)
+        for make in makers:
+            with pytest.raises(ValueError, match=f"the key is {length} bytes?, shorter than 16: every log line "
+                                                 r"carries its fingerprint.*secrets\.token_bytes\(32\)") as raised:
+                make()
+            assert key not in str(raised.value)
+        assert not log.exists() and not out.exists()
+        return
+    assert pseudonym_key(args) == key.encode() and "warning" not in capsys.readouterr().err
+    for make in makers:
+        make()
+    assert log.exists() and out.exists()
+
+
+def test_a_log_made_with_a_short_key_before_is_read_with_it_still(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A log written with a short key while one was taken is replayed, and its NIKs found, with that key."""
+    from bsu_rules.audit import replay, snapshot
+
+    with monkeypatch.context() as old:  # the engine that took a short key for a new log
+        old.setattr(snapshot, "SHORT_KEY", 1)
+        write_log(tmp_path / "l.jsonl", RECORDS[:3], key="pendek")
+    with pytest.raises(ValueError, match="shorter than 16"):
+        write_log(tmp_path / "new.jsonl", RECORDS[:3], key="pendek")
+    report = replay(tmp_path / "l.jsonl", tmp_path, EXAMPLES, nik=RECORDS[1]["nik"], key="pendek")
+    assert [item.seq for item in report.items] == [2] and report.chain.ok
+    assert envelopes(tmp_path / "l.jsonl")[1]["inputs"]["nik"] == pseudonym(RECORDS[1]["nik"], "pendek")
 
 
 def test_a_log_keeps_full_niks_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str],

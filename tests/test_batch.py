@@ -83,7 +83,7 @@ def read_out(path: Path) -> pl.DataFrame:
 
 
 def batch(source: Path, out: Path, **kw: Any) -> batch_run.Counts:
-    kw.setdefault("key", b"test key")
+    kw.setdefault("key", b"test key of 16 bytes")
     kw.setdefault("engine", "scalar")
     return run_batch("bsu-2022", source, out, rejects=out.with_suffix(".rejects.jsonl"), **kw)
 
@@ -239,10 +239,10 @@ def test_decision_columns(population: dict[str, Any], tmp_path: Path) -> None:
     first = members.slice(int(d["row"][0]) - 1, 1).to_pylist()[0]
     assert d["nik"][0] == mask_nik(first["nik"]) and d["kpj"][0] == first["kpj"]
     assert d["nik_key"].is_null().all()  # no key given: no pseudonym written
-    batch(population["folder"] / "m.parquet", tmp_path / "k.parquet", key=b"secret")
+    batch(population["folder"] / "m.parquet", tmp_path / "k.parquet", key=b"secret-of-16-bytes")
     keyed = pl.read_parquet(tmp_path / "k.parquet")
-    assert keyed["nik_key"][0] == nik_keys(pa.array([first["nik"]]), b"secret")[0].as_py() == \
-        hmac.new(b"secret", first["nik"].encode(), "sha256").hexdigest()
+    assert keyed["nik_key"][0] == nik_keys(pa.array([first["nik"]]), b"secret-of-16-bytes")[0].as_py() == \
+        hmac.new(b"secret-of-16-bytes", first["nik"].encode(), "sha256").hexdigest()
     plan = load_plan("bsu-2022", None)
     assert set(d["ruleset_sha256"]) == {plan.ruleset.sha256} and set(d["on"]) == {plan.on}
     eligible = d.filter(pl.col("outcome") == "eligible")
@@ -467,7 +467,7 @@ def test_decide_batch_says_what_it_takes_when_given_a_file_or_a_text_key(tmp_pat
         decide_batch("bsu-2022", None, table, key="k")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"^a rule set is named by its id or its file's path .* not bytes: decode it"):
         load_ruleset(b"bsu-2022")  # type: ignore[arg-type]
-    assert decide_batch("bsu-2022", None, table, key=b"k").num_rows == 3
+    assert decide_batch("bsu-2022", None, table, key=b"k" * 16).num_rows == 3
 
 
 def test_parquet_schema_problems(tmp_path: Path) -> None:
@@ -898,9 +898,9 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
                                capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     source = population["folder"] / "m.parquet"
     out = tmp_path / "d.csv"
-    batch(source, out, key=b"k3y")
+    batch(source, out, key=b"k3y-of-16-bytes!")
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "1" * 16]) == 2  # no key
-    monkeypatch.setenv(KEY_ENV, "k3y")
+    monkeypatch.setenv(KEY_ENV, "k3y-of-16-bytes!")
     d = pl.read_csv(out, infer_schema=False)
     dup = d.filter(pl.col("duplicate_of").is_not_null()).row(0, named=True)
     nik = pq.read_table(source).slice(int(dup["row"]) - 1, 1)["nik"][0].as_py()
@@ -915,21 +915,21 @@ def test_explain_finds_the_row(population: dict[str, Any], tmp_path: Path,
                  "--audience", "auditor"]) == 0
     page = capsys.readouterr().out
     member = parse_member(pq.read_table(source).slice(0, 1).to_pylist()[0])
-    assert page.startswith("Row 1 of") and f"input_sha256 {input_hash(member, 'k3y')}" in page  # keyed, as its NIK
+    assert page.startswith("Row 1 of") and f"input_sha256 {input_hash(member, 'k3y-of-16-bytes!')}" in page  # keyed
     capsys.readouterr()
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "1" * 16]) == 1
     said = f"no decision for this NIK in {out}: {source} has no row with this NIK in its nik column"
     assert said in capsys.readouterr().err
     assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--nik", "123"]) == 2
     assert main(["explain", "bsu-2021", str(out), "--input", str(source), "--row", "1"]) == 2
-    assert json.loads(manifest_path(out).read_text("utf-8"))["pseudonym_key"] == key_id(b"k3y")
+    assert json.loads(manifest_path(out).read_text("utf-8"))["pseudonym_key"] == key_id(b"k3y-of-16-bytes!")
     monkeypatch.setenv(KEY_ENV, "another")  # the batch's key, not this one, made its nik_key: said, with both
     capsys.readouterr()
     for which in (["--nik", nik], ["--row", "1"]):  # it could not proceed (2, as replay says it), not unfound (1)
         assert main(["explain", "bsu-2022", str(out), "--input", str(source), *which]) == 2
         err = capsys.readouterr().err
         assert f"the key given is not the one the batch used for {out}: its fingerprint is {key_id('another')}, " \
-            f"the batch's {key_id(b'k3y')}" in err and "is not this member" not in err
+            f"the batch's {key_id(b'k3y-of-16-bytes!')}" in err and "is not this member" not in err
 
 
 @pytest.mark.parametrize(("lang", "heading"), [
@@ -1115,7 +1115,7 @@ def test_explain_a_reform_batch_with_its_overrides(population: dict[str, Any], t
 def test_columnar_and_scalar_engines_agree(population: dict[str, Any], tmp_path: Path) -> None:
     source = population["folder"] / "m.parquet"
     batch(source, tmp_path / "scalar.parquet")
-    run_batch("bsu-2022", source, tmp_path / "columnar.parquet", engine="columnar", key=b"test key")
+    run_batch("bsu-2022", source, tmp_path / "columnar.parquet", engine="columnar", key=b"test key of 16 bytes")
     assert pl.read_parquet(tmp_path / "columnar.parquet").equals(pl.read_parquet(tmp_path / "scalar.parquet"))
 
 

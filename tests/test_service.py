@@ -812,6 +812,54 @@ def test_serve_refuses_to_start_on_a_bad_option(options: list[str], said: str) -
     assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
 
 
+_SECRET = "kunci-rahasia"  # a key given where it does not pass: never repeated
+
+
+@pytest.mark.parametrize(("env", "key_file", "said"), [
+    ("", None, "$BSU_RULES_PSEUDONYM_KEY: the key is empty or only spaces"),  # a secret that did not arrive
+    ("  \n", None, "$BSU_RULES_PSEUDONYM_KEY: the key is empty or only spaces"),
+    (_SECRET, None, "$BSU_RULES_PSEUDONYM_KEY: the key is 13 bytes, shorter than 16"),
+    (None, "missing.key", "missing.key: no such file or folder"),
+    (None, "empty.key", "empty.key: the key file is empty"),
+    (None, "spaces.key", "spaces.key: the key (the file's first line) is empty or only spaces"),
+    (None, "short.key", "short.key: the key is 13 bytes, shorter than 16"),
+    (None, "dangling.key", "dangling.key: no such file or folder"),
+    (None, "folder.key", "folder.key: is a folder, not a file"),
+    (None, "/dev/zero", "/dev/zero: a device, not a regular file"),
+    (None, "/proc/self/mem", "/proc/self/mem: input/output error"),  # opened, then an error reading it
+])
+def test_serve_refuses_a_log_key_that_is_none_before_it_listens(tmp_path: Path, env: str | None,
+                                                                 key_file: str | None, said: str) -> None:
+    """`serve --log` with the key's variable set but empty, or a key file missing, empty, a folder, a device or
+    unreadable, stops at start-up (exit 2) naming the variable or the file: never a traceback, a log of full NIKs
+    or of no key, a message about another thing (an empty variable was "give a pseudonymisation key"; an error
+    reading the file, "the output could not be written"), and never the key."""
+    if key_file == "/proc/self/mem" and not Path(key_file).exists():
+        pytest.skip("no /proc")
+    (tmp_path / "empty.key").touch()
+    (tmp_path / "spaces.key").write_text(" \t\nsecond line\n")
+    (tmp_path / "short.key").write_text(_SECRET + "\n")
+    (tmp_path / "dangling.key").symlink_to(tmp_path / "nowhere")
+    (tmp_path / "folder.key").mkdir()
+    for key in (k for k in tmp_path.glob("*.key") if not k.is_symlink()):
+        key.chmod(0o700 if key.is_dir() else 0o600)
+    environ = {k: v for k, v in os.environ.items() if k != "BSU_RULES_PSEUDONYM_KEY"}
+    if env is not None:
+        environ["BSU_RULES_PSEUDONYM_KEY"] = env
+    log = tmp_path / "d.jsonl"
+    with socket.socket() as taken:  # were the key taken, serve would stop here instead, saying so
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = subprocess.run([sys.executable, "-m", "bsu_rules", "serve", "bsu-2022", "--log", str(log),
+                               *(["--key-file", key_file] if key_file else []), "--port", str(taken.getsockname()[1])],
+                              capture_output=True, text=True, timeout=60, check=False, env=environ, cwd=tmp_path)
+    assert done.returncode == 2 and said in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "listening" not in done.stderr and "cannot listen" not in done.stderr
+    assert _SECRET not in done.stderr and (not log.exists() or log.read_bytes() == b"")
+    if key_file and key_file.endswith("mem"):
+        assert "could not be written" not in done.stderr
+
+
 def test_serve_refuses_a_damaged_log_before_it_listens(tmp_path: Path) -> None:
     log = tmp_path / "damaged.jsonl"
     log.write_text('{"decision": {}, "seq": 1')  # a cut line
@@ -915,12 +963,12 @@ def test_a_pseudonymising_log_s_decisions_are_answered_as_logged_with_the_keyed_
     from bsu_rules.members import parse_record, record_hash
 
     path = tmp_path / "d.jsonl"
-    client = _InProcess(log=DecisionLog(path, key="kunci-layanan"))
+    client = _InProcess(log=DecisionLog(path, key="kunci-layanan-uji-16"))
     record = {"nik": "3204073012830004", "citizenship": "WNI", "participant_category": "PU"}
     r = client.post("/v1/decisions", params={"ruleset": "bsu-2022"}, json=[record])
     assert r.status_code == 200, r.text
     member = parse_record(record).record
-    assert r.json()[0]["member"]["input_sha256"] == input_hash(member, "kunci-layanan") != record_hash(member)
+    assert r.json()[0]["member"]["input_sha256"] == input_hash(member, "kunci-layanan-uji-16") != record_hash(member)
     assert [json.loads(line)["decision"] for line in path.read_text("utf-8").splitlines()] == r.json()
 
 

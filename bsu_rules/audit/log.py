@@ -33,7 +33,7 @@ import msgspec
 
 from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, Line, Problem, Verifier, canonical_bytes, read_lines
 from bsu_rules.audit.checkpoints import checkpoints_path, unsigned_writer
-from bsu_rules.audit.snapshot import json_hash, kept_fields, key_id, logged_inputs, warn_published
+from bsu_rules.audit.snapshot import json_hash, kept_fields, key_id, logged_inputs, new_key, warn_published
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import BsuRulesError, Code, InputError
 from bsu_rules.members import Member, Record, parse_record
@@ -90,6 +90,8 @@ class DecisionLog:
         if (key is None) != full_nik:  # a log keeps a full NIK only when asked to, as the commands' --full-nik
             raise ValueError("give a pseudonymisation key (key=...) or full_nik=True: a decision log keeps a full "
                              "NIK only when asked to" if key is None else "key= and full_nik=True say opposite things")
+        if key is not None:
+            new_key(key)  # a key too short to write with is refused, as the commands refuse it
         self.path, self.key, self.batch, self.fsync, self.clock = Path(path), key, max(1, batch), fsync, clock
         self.key_id = key_id(key) if key is not None else None
         warn_published(key)

@@ -48,6 +48,33 @@ def key_bytes(key: str | bytes) -> bytes:
     return data
 
 
+SHORT_KEY = 16
+"""A pseudonymisation key shorter than this (in bytes) is refused for new keyed output (a decision log, a batch's
+``nik_key``: ``new_key``), and only warned of by the commands when what one made before is read: every log line
+carries its fingerprint, against which a key this short is tried offline, and with it every NIK it hides."""
+
+
+def short_key(key: bytes) -> str | None:
+    """Why ``key`` is too short to make new keyed output with (how to make one left to the caller), or None for a key
+    of ``SHORT_KEY`` bytes or more. The one rule the commands and the library both apply."""
+    if len(key) >= SHORT_KEY:
+        return None
+    return (f"the key is {len(key)} byte{'s' if len(key) != 1 else ''}, shorter than {SHORT_KEY}: every log line "
+            "carries its fingerprint, against which a key this short is tried offline, and with it the pseudonyms "
+            "and input hashes it protects")
+
+
+def new_key(key: str | bytes) -> bytes:
+    """``key_bytes(key)`` for a key new keyed output is made with (a decision log written, a batch's ``nik_key``);
+    ValueError, as for an empty key, for one shorter than ``SHORT_KEY`` bytes. Reading what such a key made before
+    (``replay``, ``pseudonym``, ``input_hash``) takes it still."""
+    data = key_bytes(key)
+    if (short := short_key(data)) is not None:
+        raise ValueError(f"pseudonymisation key: {short}; make a key of 32 random bytes (secrets.token_bytes(32)) "
+                         "and keep it as long as what it makes")
+    return data
+
+
 def pseudonym(nik: str, key: str | bytes) -> str:
     """The pseudonym a log stores for ``nik``: HMAC-SHA256(key, nik) as 64 hex digits."""
     return hmac.new(key_bytes(key), nik.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -61,7 +88,7 @@ def key_id(key: str | bytes) -> str:
 PUBLISHED_KEYS = {
     "262cfcbc1906fa05": "the example key of docs/auditing.md",
     "cbb3763d996575b7": "the wrong key of docs/auditing.md's replay example",
-    "0c6871ae37587e3a": "the key of docs/api.md's run_batch example",
+    "52c178eb6d357832": "the key of docs/api.md's run_batch example",
 }
 """The fingerprints (``key_id``) of the pseudonymisation keys the project's documentation gives, and where: a key
 anyone who has read it knows, with which every pseudonym and keyed input hash can be undone (the commands warn of

@@ -22,7 +22,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bsu_rules.audit.snapshot import warn_published
+from bsu_rules.audit.snapshot import new_key, warn_published
 from bsu_rules.batch.conform import conform
 from bsu_rules.batch.dedupe import KEYS, RESOLUTION_SCHEMA, held, mark, resolve
 from bsu_rules.batch.run import BATCH_SCHEMA, REJECTED, decide_batch
@@ -49,7 +49,7 @@ def decide_frame(members: Any, ruleset: str | Path, on: date | None = None,
     HMAC-SHA256(key, NIK); without ``key``, one random key for this frame (a join key only)."""
     lengths: list[int] = members.map_partitions(len).compute().tolist()
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(int).tolist()
-    key = secrets.token_bytes(32) if key is None else key
+    key = secrets.token_bytes(32) if key is None else new_key(key)
     return members.map_partitions(_decide_partition, str(ruleset), on, engine, offsets, key,
                                   meta=_empty(BATCH_SCHEMA), align_dataframes=False)
 
@@ -91,6 +91,8 @@ def run_dask(source: str | Path, ruleset: str | Path, on: date | None = None, en
 
     Returns (decisions, rejects) as Arrow tables, the same as ``bsu-rules batch`` writes; for
     outputs too large to collect, use ``decide_frame`` + ``settle`` and ``to_parquet``."""
+    if key is not None:
+        new_key(key)  # refused before the file is read
     warn_published(key)
     members: Any = dd.read_parquet(str(source), dtype_backend="pyarrow", split_row_groups=True)
     decided: Any = settle(decide_frame(members, ruleset, on, engine, key))

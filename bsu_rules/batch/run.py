@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
-from bsu_rules.audit.snapshot import key_bytes, key_id, warn_published
+from bsu_rules.audit.snapshot import key_id, new_key, warn_published
 from bsu_rules.batch.dedupe import Repeats, candidates, held, mark, record_hashes, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.held import Held
@@ -167,6 +167,8 @@ def _arguments(rules: object, table: object, key: object) -> None:
     if key is not None and not isinstance(key, bytes):
         raise TypeError(f"decide_batch's key is bytes, not {type(key).__name__}"
                         + (": encode it (key.encode())" if isinstance(key, str) else ""))
+    if key is not None:
+        new_key(key)  # ValueError for a key too short to make ``nik_key`` with
 
 
 def _plan(plan_or_ruleset_path: Plan | str | Path, on: date | None) -> Plan:
@@ -293,7 +295,7 @@ def run_batch(ruleset: str | Path | RuleSet | Callable[[], RuleSet], source: str
     beside the output, the old one having been removed first: the manifest is the commit point. A
     run that fails or is killed leaves nothing at the final paths (its temporary files are removed
     now, or by the next run for the same output)."""
-    key = None if key is None else key_bytes(key)  # a wrong one told now, not deep in the first chunk
+    key = None if key is None else new_key(key)  # a wrong or short one told now, not deep in the first chunk
     warn_published(key)
     reader = reader or open_input(source, chunk_size, engine, ignore_unknown)
     output = Path(output)

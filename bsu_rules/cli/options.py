@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bsu_rules.audit.snapshot import KEY_ENV, published_words
+from bsu_rules.audit.snapshot import KEY_ENV, SHORT_KEY, published_words, short_key
 from bsu_rules.errors import InputError, file_kind, is_device
 from bsu_rules.members.redact import hidden_path, shortened
 from bsu_rules.ruleset.override_texts import override_options
@@ -65,8 +65,9 @@ def key_file(args: argparse.Namespace) -> dict[str, Path]:
 def pseudonym_key(args: argparse.Namespace, reading: bool = False) -> bytes | None:
     """The key from ``--key-file`` (its first line, without a byte order mark), the environment (without
     a line end) or (with a warning) ``--pseudonymize-key``; InputError for a key that is empty or only
-    spaces, or shorter than ``SHORT_KEY`` bytes unless ``reading`` (a log or batch made with it before is
-    replayed or explained: only warned of). However it is given, the same key gives the same pseudonyms."""
+    spaces (the environment variable set but empty among them: a secret that did not arrive), or shorter
+    than ``SHORT_KEY`` bytes unless ``reading`` (a log or batch made with it before is replayed or explained:
+    only warned of). However it is given, the same key gives the same pseudonyms."""
     given = getattr(args, "pseudonymize_key", None)
     if given:
         print(f"bsu-rules: warning: a key on the command line can be seen by other users (ps, shell history); "
@@ -85,15 +86,21 @@ def pseudonym_key(args: argparse.Namespace, reading: bool = False) -> bytes | No
                 raise InputError([(path, "also the input: give the key in a file of its own (its first line is a "
                                          "record, known to all who hold the input)")])
             open_key_warning(path, mode, "undo every pseudonym and keyed input hash made with it")
-            first = f.readline(1 << 16)
-            if len(first) == 1 << 16 and not first.endswith(b"\n") and f.read(1):  # cut short: another key
+            try:
+                first = f.readline(1 << 16)
+                longer = len(first) == 1 << 16 and not first.endswith(b"\n") and bool(f.read(1))
+            except OSError as exc:  # an I/O error reading it: said of the key file, not of an output
+                raise OSError(exc.errno, exc.strerror, path) from None
+            if longer:  # cut short: another key
                 raise InputError([(path, "the key's first line is longer than 65,536 bytes: a key is a line of "
                                          "some 32 to 64 characters (openssl rand -hex 32)")])
         if not first:
             raise InputError([(path, "the key file is empty")])
         return _key(first.removeprefix(_BOM).rstrip(b"\r\n"), path, "the key (the file's first line)", reading)
     value = os.environ.get(KEY_ENV)  # a line, as in a file: a secret made with `echo` ends with its line end
-    return _key(os.fsencode(value).rstrip(b"\r\n"), f"${KEY_ENV}", "the key", reading) if value else None  # its bytes
+    if value is None:
+        return None
+    return _key(os.fsencode(value).rstrip(b"\r\n"), f"${KEY_ENV}", "the key", reading)  # set but empty: refused
 
 
 def _inputs(args: argparse.Namespace) -> list[str]:
@@ -130,16 +137,13 @@ def _key(key: bytes, where: str, what: str, reading: bool) -> bytes:
     if not key.strip():
         raise InputError([(where, f"{what} is empty or only spaces")])
     short = f"the key is {len(key)} byte{'s' if len(key) != 1 else ''}"
-    if len(key) < SHORT_KEY and not reading:  # every log line carries its fingerprint: tried offline, it is found
-        raise InputError([(where, f"{short}, shorter than {SHORT_KEY}: every log line carries its fingerprint, "
-                                  "against which a key this short is tried offline, and with it the pseudonyms and "
-                                  "input hashes it protects; make a key of 32 random bytes (head -c 32 /dev/urandom "
-                                  "| base64 > pseudonym.key; chmod 600 pseudonym.key) and give --key-file "
-                                  "pseudonym.key")])
+    if (too_short := short_key(key)) is not None and not reading:  # the library's rule (``new_key``), said here
+        raise InputError([(where, f"{too_short}; make a key of 32 random bytes (head -c 32 /dev/urandom | base64 > "
+                                  "pseudonym.key; chmod 600 pseudonym.key) and give --key-file pseudonym.key")])
     if (published := published_words(key)) is not None:  # known to all, not merely guessable: said so, not refused
         print(f"bsu-rules: warning: {where}: {published}; make a key of your own (head -c 32 /dev/urandom | base64 "
               f"> pseudonym.key) and start a new log with it", file=sys.stderr)  # the library's warning: not again
-    elif len(key) < SHORT_KEY:
+    elif too_short is not None:
         print(f"bsu-rules: warning: {where}: {short}: every log line carries its fingerprint, "
               f"against which a short or guessable key can be tried offline, and with it the pseudonyms and input "
               f"hashes it protects; use {SHORT_KEY} random bytes or more (openssl rand -hex 32)", file=sys.stderr)
@@ -163,9 +167,6 @@ def open_key_warning(path: str, mode: int, undoes: str) -> None:
           f"it: whoever reads it can {undoes}; make it readable by you alone: chmod 600 {shown}", file=sys.stderr)
 
 
-SHORT_KEY = 16
-"""A key shorter than this (in bytes) is refused for a new log or batch, and warned of when an old one is read:
-guessed, it gives away every NIK a log hides."""
 FEW_BYTE_VALUES = 4
 """A key of fewer distinct byte values is warned of (one repeated byte: ``/dev/zero``, ``aaaa…``)."""
 
