@@ -32,6 +32,7 @@ from bsu_rules.audit import (
 from bsu_rules.cli import main
 from bsu_rules.decisions import canonical_json, mask_logged, mask_nik
 from bsu_rules.errors import InputError, RuleSetError
+from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.members.redact import clipped, hide_identifiers
 from bsu_rules.ruleset.loader import bundled_rules, check_file
 from bsu_rules.ruleset.overrides import reform_of
@@ -439,8 +440,10 @@ def test_replay_reports_exactly_the_changed_criteria(tmp_path: Path, archive: Pa
     assert change.old is not None and change.new is not None
     assert (change.old["outcome"], change.new["outcome"]) == ("fail", "pass")
     assert change.new["values"]["param.wage_ceiling"] == 4300000
-    rewrite(log, lambda d: d.update(engine="bsu-rules 0.0.1"))
+    rewrite(log, lambda d: d.update(engine="bsu-rules 0.5.0"))
     assert {i.status for i in replay(log, archive).items} == {Status.ENGINE_DRIFT}
+    rewrite(log, lambda d: d.update(engine="bsu-rules 0.0.1"))  # never released: no engine's drift
+    assert {i.status for i in replay(log, archive).items} == {Status.DIFFERENT}
 
 
 def _forge_first_criterion_failed_before_it(d: dict[str, Any]) -> None:
@@ -477,8 +480,10 @@ def test_a_criterion_listed_twice_or_out_of_order_is_no_identical_decision(tmp_p
 def test_engine_version_alone_is_not_a_difference(tmp_path: Path, archive: Path) -> None:
     log = tmp_path / "d.jsonl"
     write_log(log, "bsu-2022", RECORDS[:4])
-    rewrite(log, lambda d: d.update(engine="bsu-rules 0.0.1"))
+    rewrite(log, lambda d: d.update(engine="bsu-rules 0.4.0"))  # a release that decided the same
     assert replay(log, archive).ok
+    rewrite(log, lambda d: d.update(engine="bsu-rules 0.0.1"))  # no release: no engine made these lines
+    assert {i.status for i in replay(log, archive).items} == {Status.DIFFERENT}
 
 
 def test_missing_ruleset_never_falls_back_to_todays_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -839,15 +844,19 @@ def test_a_later_field_removed_is_overlooked_only_in_a_line_of_an_engine_before_
     assert field.removeprefix("ruleset.") in (logged["ruleset"] if "." in field else logged)
     pristine = log.read_text("utf-8")
     for engine, status in ((None, Status.DIFFERENT), ("bsu-rules 0.2.0", Status.ENGINE_DRIFT),
-                           ("bsu-rules 0.1.0", Status.IDENTICAL), ("bsu-rules 0.0.9", Status.ENGINE_DRIFT),
-                           ("bsu-rules 0.1.0 ", Status.ENGINE_DRIFT), ("bsu-rules 0.01.0", Status.ENGINE_DRIFT),
-                           ("another engine", Status.ENGINE_DRIFT)):
+                           ("bsu-rules 0.1.0", Status.IDENTICAL), ("bsu-rules 0.0.9", Status.DIFFERENT),
+                           ("bsu-rules 0.1.0 ", Status.DIFFERENT), ("bsu-rules 0.01.0", Status.DIFFERENT),
+                           ("another engine", Status.DIFFERENT)):
         log.write_text(pristine, "utf-8")
         rewrite(log, lambda d, engine=engine: _without(field)(d) or d.update(engine=engine or d["engine"]))
         report = replay(log, archive)
         assert report.chain.ok and [i.status for i in report.items] == [status], (engine, report.summary())
+        unknown = engine not in (None, "bsu-rules 0.2.0", "bsu-rules 0.1.0")  # no release: the engine named too
         if status is not Status.IDENTICAL:
-            assert list(report.items[0].fields) == [field] and report.items[0].fields[field][0] is None
+            assert list(report.items[0].fields) == ["engine"] * unknown + [field]
+            assert report.items[0].fields[field][0] is None
+        else:  # what it could not check, said
+            assert f"which did not always write {field}: not compared" in report.items[0].reason
     log.write_text(pristine, "utf-8")
     rewrite(log, _without(field))
     assert main(["replay", str(log), "--archive", str(archive)]) == 1
@@ -859,12 +868,66 @@ def test_a_long_logged_engine_is_shown_cut(tmp_path: Path, archive: Path, capsys
     100 000-character engine was printed whole."""
     log = tmp_path / "d.jsonl"
     write_log(log, "bsu-2022", RECORDS[:1])
-    rewrite(log, lambda d: d.update(engine="bsu-rules 0.1." + "0" * 100_000, outcome="withdrawn"))  # a drift
+    rewrite(log, lambda d: d.update(engine="bsu-rules 0.1." + "0" * 100_000, outcome="withdrawn"))  # none released
     assert main(["replay", str(log), "--archive", str(archive)]) == 1
     out = capsys.readouterr().out
     (line,) = [line for line in out.splitlines() if line.startswith("  engine: ")]
     engine = clipped(mask_logged("bsu-rules 0.1." + "0" * 100_000))  # digits of ten or more masked, as logged
-    assert line == f"  engine: {engine} -> current" and len(engine) == 41 and len(out) < 2000, line[:200]
+    assert line == f'  engine: "{engine}" -> "{ENGINE}"' and len(engine) == 41 and len(out) < 2000, line[:200]
+
+
+_PAID = {"amount": 600000, "instalments": [600000], "monthly": None, "months": None}
+
+
+@pytest.mark.parametrize("engine", ["bsu-rules 9.9.9", "bsu-rules 0.0.9", "", "hand-made", "bsu-rules 0.6"])
+def test_a_line_whose_engine_no_release_is_never_replays_identical(tmp_path: Path, archive: Path, engine: str,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A line whose `engine` was edited to one no release of bsu-rules is (a later one, one never released, none),
+    its chain rebuilt, replayed `identical` (the engine is left out of the comparison), and with its outcome edited
+    too, `engine-drift`, as if an engine had changed. No engine made it: it is `different`, naming `engine` and
+    saying why, whatever else differs; the chain is intact all the same (the forger rebuilt it)."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:5])
+    fifth = mask_nik(RECORDS[4]["nik"])  # Rp4.200.000: ineligible
+    rewrite(log, lambda d: d.update(engine=engine) if d["member"]["nik"] == fifth else None)
+    report = replay(log, archive)
+    (edited,) = [i for i in report.items if i.status is not Status.IDENTICAL]
+    assert report.chain.ok and edited.seq == 5 and edited.status is Status.DIFFERENT
+    assert edited.fields == {"engine": (engine, ENGINE)} and "no release" in edited.reason
+    rewrite(log, lambda d: d.update(outcome="eligible", benefit=_PAID) if d["engine"] == engine else None)
+    (edited,) = replay(log, archive).differences
+    assert edited.status is Status.DIFFERENT and list(edited.fields) == ["engine", "benefit", "outcome"]
+    assert main(["replay", str(log), "--archive", str(archive)]) == 1
+    out = capsys.readouterr().out
+    assert f'line 5 (seq 5) {mask_nik(RECORDS[4]["nik"])}, ' in out and f'  engine: "{engine}" -> "{ENGINE}"' in out
+    assert re.search(r"^engine-drift +0$", out, re.M) and re.search(r"^identical +4$", out, re.M)
+
+
+def test_an_edited_decision_under_an_earlier_engine_s_name_says_replay_cannot_tell_it_from_drift(
+        tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A decision edited and its engine named as an earlier release's, its chain rebuilt, is `engine-drift`, as a
+    decision that engine made and this one makes otherwise is: replay cannot tell the two apart, and now says so
+    (and where it can be told) rather than leave the auditor to read the difference as the engine's."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:5])
+    rewrite(log, lambda d: d.update(outcome="eligible", benefit=_PAID, engine="bsu-rules 0.5.0")
+            if d["member"]["nik"] == mask_nik(RECORDS[4]["nik"]) else None)
+    (edited,) = replay(log, archive).differences
+    assert edited.status is Status.ENGINE_DRIFT and list(edited.fields) == ["benefit", "outcome"]
+    assert "or an edit of the line" in edited.reason and "verify --public-key" in edited.reason
+    assert main(["replay", str(log), "--archive", str(archive)]) == 1
+    out = capsys.readouterr().out
+    assert "engine-drift\n  the line names an earlier engine than this one: the difference may be" in out
+    assert "  engine: bsu-rules 0.5.0 -> current" in out
+
+
+def test_every_release_the_changelog_names_is_an_engine_replay_knows() -> None:
+    """``RELEASED`` is the CHANGELOG's versions: a release left out would make its honest lines `different`."""
+    from bsu_rules.audit.comparison import RELEASED
+
+    changelog = (Path(__file__).resolve().parents[1] / "CHANGELOG.md").read_text("utf-8")
+    assert set(RELEASED) == {f"bsu-rules {v}" for v in re.findall(r"^## (\d+\.\d+\.\d+)", changelog, re.M)}
+    assert ENGINE in RELEASED or "## Unreleased" in changelog
 
 
 def test_replay_explain_in_json_gives_each_page_and_a_changed_line_s_page_says_it_is_the_replay_s(

@@ -39,6 +39,29 @@ never released, "bsu-rules 0.0.9") without one was edited (its chain may have be
 compared as any other."""
 FIRST_ENGINE = "bsu-rules 0.1.0"
 """The engine, as a decision names it, that logged decisions before it wrote the ``LATER_FIELDS``."""
+RELEASED = (FIRST_ENGINE, "bsu-rules 0.2.0", "bsu-rules 0.3.0", "bsu-rules 0.4.0", "bsu-rules 0.5.0",
+            "bsu-rules 0.6.0")
+"""Every engine, as its decisions name it, that has been released (CHANGELOG.md's versions; every build before
+0.2.0 called itself 0.1.0): a logged decision naming another engine than these and the running one was not made by
+any (a line edited, its chain rebuilt), and a difference under it is no engine's drift."""
+
+
+def known_engine(engine: object, running: str) -> bool:
+    """Whether ``engine``, as a logged decision names it, is one that decided: a released one, or ``running``."""
+    return isinstance(engine, str) and (engine == running or engine in RELEASED)
+
+
+def later_fields_left(old: dict[str, Any], new: Decision) -> list[str]:
+    """The ``LATER_FIELDS`` a logged decision of ``FIRST_ENGINE`` lacks that ``compare`` left uncompared for that
+    (its replay ``new`` has them): what a line of a later engine, edited to name ``FIRST_ENGINE`` and without them,
+    would hide as well."""
+    if old.get("engine") != FIRST_ENGINE:
+        return []
+    ruleset = old.get("ruleset")
+    left = ["channel_values"] if "channel_values" not in old else []
+    if isinstance(ruleset, dict) and "what_if" not in ruleset and new.ruleset.what_if is not None:
+        left.append("ruleset.what_if")
+    return left
 
 
 def compare(old: dict[str, Any], new: Decision,

@@ -25,15 +25,15 @@ import orjson
 
 from bsu_rules.audit.archive import ArchiveError, MissingBase, load_archived
 from bsu_rules.audit.chain import Line, Problem, Verifier, read_log
-from bsu_rules.audit.comparison import compare, masked
+from bsu_rules.audit.comparison import FIRST_ENGINE, compare, known_engine, later_fields_left, masked
 from bsu_rules.audit.replay_report import ReplayItem, ReplayReport, Status
 from bsu_rules.audit.snapshot import KEY_ENV, Members, key_id, members_by_hash, pseudonym, warn_published
-from bsu_rules.decisions import mask_logged
+from bsu_rules.decisions import Decision, mask_logged
 from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.decode import MAX_RECORD
-from bsu_rules.members.redact import beside_hashes
+from bsu_rules.members.redact import beside_hashes, clipped
 from bsu_rules.ruleset.model import RuleSet
 
 
@@ -287,17 +287,38 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
     except (OutOfForce, ValueError) as exc:  # a logged date that is none: said as the log holds it, masked
         return ReplayItem(n, Status.ERROR, reason=masked(str(exc)), **head)
     criteria, fields = compare(old, new, line.plain)
+    engine = old.get("engine")
+    if not known_engine(engine, ENGINE):  # no engine made it: nothing drifted, and it is never identical
+        fields = {"engine": (clipped(shown) if isinstance(shown := masked(engine), str) else shown, ENGINE), **fields}
     status = Status.IDENTICAL if not criteria and not fields else \
-        Status.ENGINE_DRIFT if old.get("engine") != ENGINE else Status.DIFFERENT
-    reason = ""
+        Status.ENGINE_DRIFT if engine != ENGINE and known_engine(engine, ENGINE) else Status.DIFFERENT
+    reason = _unchecked(status, engine, old, new)
     if given and source == "log":  # the input hash replayed is the logged one: nothing vouches for the inputs
         status = Status.UNVOUCHED if status is Status.IDENTICAL else status
-        reason = (f"no record of the snapshot has the decision's input sha256 "
+        reason = reason + ("; " if reason else "") + (f"no record of the snapshot has the decision's input sha256 "
                   f"{beside_hashes(mask_logged, digest, [digest])}: decided again from the logged inputs, with the "
                   "logged input sha256, which only a snapshot record can vouch for (the log does not hold the whole "
                   "record, and a line edited and its chain rebuilt replays identical from what it says)")
     return ReplayItem(n, status, source=source, reason=reason, new_outcome=new.outcome.value, criteria=criteria,
                       fields=fields, replayed=new, rules=ruleset, **head)
+
+
+def _unchecked(status: Status, engine: object, old: dict[str, Any], new: Decision) -> str:
+    """What a replay could not check of a line: whose the difference is under another engine (it or an edit), the
+    engine a line names that none is, the fields a line of the first engine is not compared on; "" for none."""
+    if status is Status.ENGINE_DRIFT:
+        return ("the line names an earlier engine than this one: the difference may be what changed between the two "
+                "(CHANGELOG.md says) or an edit of the line, its engine named anew and its chain rebuilt, which replay "
+                "cannot tell apart; the log's signatures (`verify --public-key`) or an anchor (`verify --anchor`) can")
+    if not known_engine(engine, ENGINE):
+        return ("the line names an engine of which this bsu-rules knows no release (`engine` above): none made this "
+                "decision as logged, unless a later release did (replay the log with it), so the line was edited (its "
+                "chain rebuilt) and is compared as under this engine")
+    if status is Status.IDENTICAL and (left := later_fields_left(old, new)):
+        return (f"the line names engine {FIRST_ENGINE}, which did not always write {' or '.join(left)}: not compared "
+                f"(a line of a later engine, edited to name {FIRST_ENGINE} and without "
+                f"{'them' if len(left) > 1 else 'it'}, replays the same; the log's signatures or an anchor tell)")
+    return ""
 
 
 def _not_the_record(env: dict[str, Any], member: Record, keyed: str | None, key: str | bytes | None) -> str | None:
