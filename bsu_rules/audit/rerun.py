@@ -311,7 +311,7 @@ def _unchecked(status: Status, engine: object, old: dict[str, Any], new: Decisio
                 "(CHANGELOG.md says) or an edit of the line, its engine named anew and its chain rebuilt, which replay "
                 "cannot tell apart; the log's signatures (`verify --public-key`) or an anchor (`verify --anchor`) can")
     if not known_engine(engine, ENGINE):
-        return ("the line names an engine of which this bsu-rules knows no release (`engine` above): none made this "
+        return ("the line names an engine of which this bsu-rules knows no release (`engine`, below): none made this "
                 "decision as logged, unless a later release did (replay the log with it), so the line was edited (its "
                 "chain rebuilt) and is compared as under this engine")
     if status is Status.IDENTICAL and (left := later_fields_left(old, new)):
