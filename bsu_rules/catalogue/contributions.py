@@ -170,11 +170,21 @@ def _arrears_columnar(args: list[Val], out: str) -> Job:
         todo = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"), pl.col(column).alias("c")) \
             .filter(~stops_paid.fill_null(True))
         if todo.height:  # no bill at the month the run reached, or a run of STEPS or more: count exactly
-            run = _run(pl.col("c"), pl.lit(start, pl.Int32), pl.lit(as_of.const, pl.Date))
-            exact = todo.select(run.list.n_unique().cast(pl.Int64))
+            exact = todo.select(_streak_to(pl.col("c"), month_text(start), as_of.const))
             value = value.scatter(todo.get_column("i"), exact.to_series())
         return value
     return Job(first, finish)
+
+
+def _streak_to(contributions: pl.Expr, start: str, as_of: date) -> pl.Expr:
+    """``arrears_streak`` for a constant latest month due (``start``) and date, as ``_unpaid_run`` counts it: the
+    distinct billed periods at or before ``start`` and after the latest one paid by ``as_of``. One pass over the
+    periods as text ("YYYY-MM", ordered as months), none parsed."""
+    period, paid_on = field("period"), field("paid_on")
+    due = period <= start
+    last_paid = period.filter(due & paid_on.is_not_null() & (paid_on <= as_of)).max()
+    run = period.filter(due & (period > last_paid).fill_null(True)).n_unique()
+    return contributions.list.eval(run).list.first().cast(pl.Int64)
 
 
 def _begin(month: Val, as_of: Val, due: Val) -> tuple[pl.Expr, pl.Expr]:
