@@ -102,8 +102,22 @@ def _nik_valid_columnar(t: Type, args: list[Val]) -> Val:
     if args[0].is_const and args[0].const is None:
         return cf.Val(t, const=None)
     number, birth = _nik_args(args)  # an unknown birth date: the structure alone is checked
-    digits, checks, dob = _nik_parts(number)
-    valid = reduce(operator.and_, [digits, *[holds for holds, _ in checks]])
+    whole = number.cast(pl.Int64, strict=False)
+    dob = whole // 10**4 % 10**6  # DDMMYY (floored: never negative)
+    ddmm = dob // 100
+    days = [False] * 10**4  # DDMM of a day the month has in some year (29 February: in years ``yy % 4 == 0``)
+    for month in range(1, 13):
+        for day in range(1, nik.days_in_month(month, 0) + 1):
+            days[day * 100 + month] = days[(day + 40) * 100 + month] = True
+    provinces = pl.Series(sorted(int(p) for p in nik.PROVINCES), dtype=pl.Int64).implode()
+    valid = reduce(operator.and_, [  # ``_nik_parts``'s checks at once: the day, month and date by one lookup
+        number.str.len_bytes() == 16,  # and a province (11-96) as its first digits: 16 ASCII digits
+        (whole // 10**14).is_in(provinces),
+        whole // 10**12 % 100 != 0,
+        pl.lit(pl.Series(days, dtype=pl.Boolean)).gather(ddmm),
+        (ddmm % 4000 != 2902) | (dob % 4 == 0),
+        whole % 10**4 != 0,
+    ])
     if birth is not None:
         valid = valid & (birth.is_null() | _birth_matches(birth, dob))
     return cf.Val(t, expr=pl.when(number.is_not_null()).then(valid.fill_null(False)), dtype=pl.Boolean())
