@@ -257,3 +257,24 @@ def _a_day(year: int, month: int, day: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_the_columnar_check_agrees_with_the_scalar_one_on_every_day_and_month() -> None:
+    pl = pytest.importorskip("polars")
+    from bsu_rules.catalogue import FUNCTIONS
+    from bsu_rules.evaluators.columnar_functions import Val
+    from bsu_rules.ruleset.types import BOOL, DATE, STR
+
+    numbers = [f"{prov}0101{day:02d}{month:02d}{yy:02d}{serial}" for prov in ("32", "99")
+               for day in range(73) for month in range(14) for yy in (0, 1, 4, 23) for serial in ("0003", "0000")]
+    numbers += ["-320412570894000", "+320412570894000", " 3204125708940003", "320412570894000", "３２04125708940003",
+                "32041257089400031", "03204125708940003", "+3204125708940003", "3204125708940003 ",
+                "3200125708940003", None]
+    born = [None, date(1994, 8, 17), date(2000, 2, 29), date(2001, 2, 28), date(2004, 2, 29)]
+    rows = [(n, b) for n in numbers for b in born]
+    frame = pl.DataFrame({"nik": [n for n, _ in rows], "born": [b for _, b in rows]},
+                         schema={"nik": pl.String, "born": pl.Date})
+    build = FUNCTIONS["nik_valid"].columnar.build
+    valid = build(BOOL, [Val(STR, expr=pl.col("nik"), dtype=pl.String()),
+                         Val(DATE, expr=pl.col("born"), dtype=pl.Date())])
+    assert frame.select(valid.expr).to_series().to_list() == [None if n is None else nik_valid(n, b) for n, b in rows]
