@@ -519,3 +519,20 @@ def test_a_spelling_is_sought_for_the_first_100_unknown_names(rules_copy: Path) 
     assert [d.suggestion for d in diagnostics if d.code == "unknown-name" and "`fact.x10`" in d.message] == \
         ["fact.d10", "fact.d10"]
     assert not any("is declared under" in d.message for d in diagnostics)
+
+
+def test_each_expression_of_a_rule_file_is_parsed_once(rules_copy: Path) -> None:
+    """Several passes read a rule file's expressions (its values misread, the parameters taken as months, the
+    checker): each text is parsed once, one that does not parse too (the parser's own cache keeps none of
+    those, and a bounded number of the others, which a file of thousands of facts passes)."""
+    from bsu_rules.ruleset.expressions import _built
+
+    shutil.rmtree(rules_copy / "glossary")  # the facts have no glossary entries (their own error)
+    parsed = []
+    for facts in ("", "".join(f"  good{i}: fact.wage + {i}\n  bad{i}: fact.wage + + {i}\n" for i in range(5))):
+        _built.cache_clear()
+        diagnostics = check_file(_replace(rules_copy, "facts:\n", f"facts:\n{facts}"))[1]
+        parsed.append(_built.cache_info().misses)
+    assert sum(d.code == "syntax" for d in diagnostics) == 5
+    assert parsed[1] - parsed[0] == 10
+

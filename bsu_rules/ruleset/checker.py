@@ -151,9 +151,11 @@ def read_depth(node: Node, facts: dict[str, int]) -> int:
     return 1 + max((read_depth(c, facts) for c in node.children()), default=0)
 
 
-def parse_checked(text: str, report: Report) -> Node | None:
+def parse_checked(text: str, report: Report, parsed: Callable[[str], Node] = parse) -> Node | None:
+    """The tree of ``text`` (``parsed``: how it is parsed, ``Parses.parse`` to parse each text of a file
+    once), or None with its syntax error reported."""
     try:
-        return parse(text)
+        return parsed(text)
     except ParseError as exc:
         report(exc.offset, "syntax", str(exc), exc.suggestion)
         return None

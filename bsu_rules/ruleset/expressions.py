@@ -159,9 +159,38 @@ MAX_GROUPED_DEPTH = 120
 
 def parse(text: str) -> Node:
     """Parse one expression; raise ParseError with the offset of the problem."""
+    return _fresh(_tree(text))
+
+
+class Parses:
+    """The expressions of one rule file, each parsed once however many passes read it (``_built`` keeps a
+    bounded number of texts, which a file of thousands of facts passes, and none that does not parse)."""
+
+    def __init__(self) -> None:
+        self._trees: dict[str, Node | ParseError] = {}
+
+    def parse(self, text: str) -> Node:
+        """As ``parse``: a copy of the tree, for a pass that types it."""
+        return _fresh(self.shared(text))
+
+    def shared(self, text: str) -> Node:
+        """The tree itself, for a pass that only reads it (never typed nor changed: it is every parse's)."""
+        found = self._trees.get(text)
+        if found is None:
+            try:
+                found = _tree(text)
+            except ParseError as exc:  # kept without its traceback and the parser's state it holds
+                found = ParseError(str(exc), exc.offset, exc.suggestion)
+            self._trees[text] = found
+        if isinstance(found, ParseError):
+            raise ParseError(str(found), found.offset, found.suggestion)
+        return found
+
+
+def _tree(text: str) -> Node:
     if len(text) > MAX_LENGTH:
         raise ParseError(f"the expression is longer than {MAX_LENGTH} characters", 0)
-    return _fresh(_built(text))
+    return _built(text)
 
 
 @lru_cache(maxsize=2048)

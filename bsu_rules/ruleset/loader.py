@@ -45,7 +45,7 @@ from bsu_rules.ruleset.checker import (
 )
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, has_errors, nearest, nearest_name
 from bsu_rules.ruleset.editions import bundled_rules as bundled_rules  # also served from here
-from bsu_rules.ruleset.expressions import MAX_GROUPED_DEPTH, Call, Name, Node, walk
+from bsu_rules.ruleset.expressions import MAX_GROUPED_DEPTH, Call, Name, Node, Parses, walk
 from bsu_rules.ruleset.files import RULE_FILE_LIMIT, TABLES_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.lint import lint
 from bsu_rules.ruleset.misplaced import another_file, unreadable
@@ -132,14 +132,15 @@ def check_file(name: str | Path, *, archived: bool = False, logged: bool = False
         return None, [Diagnostic(str(path), *located.at(()), Code.NOT_A_RULE_FILE,
                                  f"this file holds {held}, but a rule file is keys and their values, one a line "
                                  "(`ruleset: bsu-2022`, `version: \"2022.1\"`, `rules:` ...)")]
-    misread = misread_values(located)
+    parses = Parses()  # each expression parsed once, for every pass that reads it
+    misread = misread_values(located, parses)
     try:
         model = RuleFile.model_validate(located.data, context={LOGGED: True} if logged else None)
     except ValidationError as exc:
         found = [d for loc, d in schema_diagnostics(exc, located) if loc[:2] not in misread]
         tables = check_tables(_valid_tables(located.data, exc), located, path)[1]  # their rows are told too
         return None, _once([*misread.values(), *found, *tables])
-    return _RuleSetChecker(model, located, path, misread, archived).run()
+    return _RuleSetChecker(model, located, path, misread, archived, parses).run()
 
 
 def check_tables(refs: dict[str, TableRef], located: Located, path: Path) -> tuple[dict[str, Table], list[Diagnostic]]:
@@ -236,8 +237,10 @@ class _RuleSetChecker:
     RuleSet, collecting every diagnostic on the way."""
 
     def __init__(self, model: RuleFile, located: Located, path: Path,
-                 misread: dict[DataPath, Diagnostic] | None = None, archived: bool = False) -> None:
+                 misread: dict[DataPath, Diagnostic] | None = None, archived: bool = False,
+                 parses: Parses | None = None) -> None:
         self.model, self.located, self.path, self.archived = model, located, path, archived
+        self.parses = parses or Parses()
         self.diagnostics: list[Diagnostic] = list((misread or {}).values())
         self.misread = {str(at[1]) for at in misread or {} if at[0] == "parameters"}
         self.renamed = {f"param.{d.suggestion}" for at, d in (misread or {}).items()  # a renamed parameter's uses
@@ -254,7 +257,7 @@ class _RuleSetChecker:
     def run(self) -> tuple[RuleSet | None, list[Diagnostic]]:
         m = self.model
         params = {}
-        months = months_wanted(m)
+        months = months_wanted(m, self.parses)
         for name, param in m.parameters.items():
             if name in self.misread:  # already reported where its value is written
                 continue
@@ -363,7 +366,7 @@ class _RuleSetChecker:
         def report(offset: int, code: str, message: str, suggestion: str | None) -> None:
             self.report(at, code, message, rule, suggestion, offset)
 
-        tree = parse_checked(text, report)
+        tree = parse_checked(text, report, self.parses.parse)
         if tree is not None:
             TypeChecker(scope, report, self._misused, text).expect(tree, wanted, "this expression")
         return tree
@@ -374,7 +377,7 @@ class _RuleSetChecker:
             def report(offset: int, code: str, message: str, suggestion: str | None, n: str = name) -> None:
                 self.report(("facts", n), code, message, None, suggestion, offset)
 
-            tree = parse_checked(text, report)
+            tree = parse_checked(text, report, self.parses.parse)
             if tree is not None:
                 trees[name] = tree
         order = fact_order(trees, lambda n, c: self.report(("facts", n), Code.CYCLE, f"facts depend on "
@@ -432,7 +435,7 @@ class _RuleSetChecker:
                 report(0, Code.INVALID_VALUE, "`shows` takes one name per item: write the names as a list, "
                        f"[{', '.join(p.strip() for p in text.split(','))}]", None)
                 continue
-            tree = parse_checked(text, report)
+            tree = parse_checked(text, report, self.parses.parse)
             if tree is None:
                 continue
             if isinstance(tree, Name) and tree.parts[0] == "table":

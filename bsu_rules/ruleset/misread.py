@@ -18,7 +18,7 @@ from bsu_rules.members.redact import IDENTIFIER, clipped, hide_identifiers, hold
 from bsu_rules.ruleset import schema
 from bsu_rules.ruleset.checker import PLACEHOLDER, parameter_arguments
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
-from bsu_rules.ruleset.expressions import Name, Node, ParseError, parse, walk
+from bsu_rules.ruleset.expressions import Name, Node, ParseError, Parses, walk
 from bsu_rules.ruleset.schema import (
     LANGUAGE_WORD,
     MAX_NAME,
@@ -39,11 +39,12 @@ _MISREAD = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0o[0-7_]+|0b[01_]+|0[0-9_]+|\.(nan
 not-a-number and infinity): they would be read as text."""
 
 
-def misread_values(located: Located) -> dict[DataPath, Diagnostic]:
+def misread_values(located: Located, parses: Parses | None = None) -> dict[DataPath, Diagnostic]:
     """A diagnostic for each parameter or benefit (keyed by its path) written as a number in a form a
     rule file does not take (``0x355``, ``035000000``, ``.nan``), a parameter written as a list
     without its brackets (``BRI, BNI``: one text to YAML), or a parameter misnamed or written as text
-    where it is used as a number (:func:`misused_parameters`), where it is written."""
+    where it is used as a number (:func:`misused_parameters`), where it is written. ``parses``: the file's
+    expressions, parsed once for every pass that reads them."""
     data: dict[str, Any] = located.data
     found: list[tuple[DataPath, DataPath, str | None]] = []  # (what, the value's path, unit)
     params = data.get("parameters")
@@ -60,7 +61,7 @@ def misread_values(located: Located) -> dict[DataPath, Diagnostic]:
         instalments = benefit.get("instalments")
         found += [(("benefit", "instalments"), ("benefit", "instalments", i), "IDR")
                   for i in range(len(instalments) if isinstance(instalments, list) else 0)]
-    out = misused_parameters(located)
+    out = misused_parameters(located, parses)
     for what, at, unit in found:
         value = _lookup(data, at)
         if what in out or not isinstance(value, str) or located.styles.get(at, "'") is not None:
@@ -78,7 +79,7 @@ def misread_values(located: Located) -> dict[DataPath, Diagnostic]:
     return out
 
 
-def misused_parameters(located: Located) -> dict[DataPath, Diagnostic]:
+def misused_parameters(located: Located, parses: Parses | None = None) -> dict[DataPath, Diagnostic]:
     """A diagnostic for each parameter (keyed by its path) whose mistake shows only where it is used, told
     once where it is written: a name never used, close to a ``param.NAME`` used but never declared (a
     name mistyped, ``wage_celing``), and a value written as text (``"2022"``, ``fifteen``) of a parameter
@@ -87,7 +88,7 @@ def misused_parameters(located: Located) -> dict[DataPath, Diagnostic]:
     params = data.get("parameters")
     if not isinstance(params, dict):
         return {}
-    trees, texts = _expressions(data)
+    trees, texts = _expressions(data, parses or Parses())
     used = {n.parts[1] for t in trees for n in walk(t) if isinstance(n, Name) and n.parts[0] == "param"
             and len(n.parts) > 1}
     used |= {m[1].split(".")[1] for text in texts for m in PLACEHOLDER.finditer(text) if m[1].startswith("param.")}
@@ -138,7 +139,7 @@ def _text_for_number(located: Located, at: DataPath, name: str, fn: str, text: s
                       + (f" ({digits})" if digits else ""), suggestion=digits)
 
 
-def _expressions(data: dict[str, Any]) -> tuple[list[Node], list[str]]:
+def _expressions(data: dict[str, Any], parses: Parses) -> tuple[list[Node], list[str]]:
     """The expressions of a rule file as read from YAML that parse (facts, rules, the channel), and its
     rules' explanations."""
     texts: list[Any] = list(data["facts"].values()) if isinstance(data.get("facts"), dict) else []
@@ -149,7 +150,7 @@ def _expressions(data: dict[str, Any]) -> tuple[list[Node], list[str]]:
     trees = []
     for text in (t for t in texts if isinstance(t, str)):
         try:
-            trees.append(parse(text))
+            trees.append(parses.shared(text))
         except ParseError:
             continue
     explained = [r["explain"].get(lang) for r in rules if isinstance(r.get("explain"), dict) for lang in ("id", "en")]

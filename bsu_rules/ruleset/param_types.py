@@ -8,7 +8,7 @@ from typing import Any
 
 from bsu_rules.catalogue import FUNCTIONS
 from bsu_rules.ruleset.checker import PLACEHOLDER, parse_checked
-from bsu_rules.ruleset.expressions import Call, Name, walk
+from bsu_rules.ruleset.expressions import Call, Name, Parses, walk
 from bsu_rules.ruleset.schema import Parameter, RuleFile
 from bsu_rules.ruleset.types import BOOL, DATE, DECIMAL, INT, MONTH, STR, Type, list_of, unify
 
@@ -42,12 +42,14 @@ def value_type(value: Any) -> Type:
     return STR
 
 
-def months_wanted(model: RuleFile) -> set[str]:
+def months_wanted(model: RuleFile, parses: Parses | None = None) -> set[str]:
     """The parameters a rule file takes as months: passed where only a month is taken
-    (``last_wage(member.wages, param.cutoff_month)``) or shown as one (``{param.cutoff_month:month}``)."""
+    (``last_wage(member.wages, param.cutoff_month)``) or shown as one (``{param.cutoff_month:month}``).
+    ``parses``: the file's expressions, parsed once for every pass that reads them."""
     texts = [*model.facts.values(), *(r.condition for r in model.rules)]
     out: set[str] = set()
-    for tree in (t for text in texts if (t := parse_checked(text, lambda *_: None)) is not None):
+    parsed = (parses or Parses()).shared
+    for tree in (t for text in texts if (t := parse_checked(text, lambda *_: None, parsed)) is not None):
         for call in (n for n in walk(tree) if isinstance(n, Call) and n.func.dotted in FUNCTIONS):
             wanted = FUNCTIONS[call.func.dotted].params
             out |= {a.parts[1] for i, a in enumerate(call.args) if isinstance(a, Name) and len(a.parts) == 2
