@@ -536,3 +536,19 @@ def test_each_expression_of_a_rule_file_is_parsed_once(rules_copy: Path) -> None
     assert sum(d.code == "syntax" for d in diagnostics) == 5
     assert parsed[1] - parsed[0] == 10
 
+
+def test_a_name_meant_is_sought_for_the_first_100_parameters_never_used(rules_copy: Path) -> None:
+    """A parameter never used is told where it is declared when a name close to it is used and declared
+    nowhere, each sought against every such name: with more than 100 of those, for the first 100 parameters
+    only (a file of thousands of both would take minutes); with fewer, for every parameter."""
+    shutil.rmtree(rules_copy / "glossary")  # the facts have no glossary entries (their own error)
+    params = "".join(f"  p{i:03d}_declared: {{value: {i}, source: pm-10-2022}}\n" for i in range(102))
+
+    def told(uses: range) -> list[str]:
+        facts = "".join(f"  d{i:03d}: param.p{i:03d}_declard + 1\n" for i in uses)
+        text = _replace(rules_copy, "parameters:\n", f"parameters:\n{params}").read_text("utf-8")
+        diagnostics = check_file(_rule_file(rules_copy, text.replace("facts:\n", f"facts:\n{facts}", 1)))[1]
+        return [d.suggestion or "" for d in diagnostics if "is never used, while" in d.message]
+
+    assert told(range(102)) == [f"p{i:03d}_declard" for i in range(100)]
+    assert told(range(2, 102)) == [f"p{i:03d}_declard" for i in range(2, 102)]

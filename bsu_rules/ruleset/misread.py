@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from bsu_rules.errors import Code
 from bsu_rules.members.redact import IDENTIFIER, clipped, hide_identifiers, holds_identifier
 from bsu_rules.ruleset import schema
-from bsu_rules.ruleset.checker import PLACEHOLDER, parameter_arguments
+from bsu_rules.ruleset.checker import MAX_SPELT, PLACEHOLDER, parameter_arguments
 from bsu_rules.ruleset.diagnostics import Diagnostic, nearest
 from bsu_rules.ruleset.expressions import Name, Node, ParseError, Parses, walk
 from bsu_rules.ruleset.schema import (
@@ -83,7 +83,9 @@ def misused_parameters(located: Located, parses: Parses | None = None) -> dict[D
     """A diagnostic for each parameter (keyed by its path) whose mistake shows only where it is used, told
     once where it is written: a name never used, close to a ``param.NAME`` used but never declared (a
     name mistyped, ``wage_celing``), and a value written as text (``"2022"``, ``fifteen``) of a parameter
-    without a ``unit`` that is passed to a function as a number."""
+    without a ``unit`` that is passed to a function as a number. A name meant is sought for every name never
+    used while at most ``MAX_SPELT`` names used are declared nowhere, else for the first ``MAX_SPELT`` (each
+    against every such name: a file of thousands of both is checked in time linear in them)."""
     data: dict[str, Any] = located.data
     params = data.get("parameters")
     if not isinstance(params, dict):
@@ -96,12 +98,15 @@ def misused_parameters(located: Located, parses: Parses | None = None) -> dict[D
     unused = [n for n in params if isinstance(n, str) and len(n) <= MAX_NAME and _NAME.fullmatch(n) and n not in used
               and hide_identifiers(n) == n]  # a name that is none is told by the schema
     out: dict[DataPath, Diagnostic] = {}
-    for name in unused:
+    back: dict[str, str | None] = {}  # the parameter nearest each name meant, sought once
+    for name in unused if len(undeclared) <= MAX_SPELT else unused[:MAX_SPELT]:
         meant, why = nearest(name, undeclared), "the name is probably mistyped here"
         if meant is None and len(unused) == len(undeclared) == 1:  # one name declared, another used: renamed
             meant, why = undeclared[0], "was the parameter renamed here? Its uses still read the old name"
-        elif meant is not None and nearest(meant, map(str, params)) != name:
-            meant = None
+        elif meant is not None:
+            if meant not in back:
+                back[meant] = nearest(meant, map(str, params))
+            meant = meant if back[meant] == name else None
         if meant is not None and hide_identifiers(meant) == meant:
             out[("parameters", name)] = Diagnostic(
                 located.file, *located.at(("parameters", name), key=True), Code.UNKNOWN_NAME,
