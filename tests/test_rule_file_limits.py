@@ -552,3 +552,20 @@ def test_a_name_meant_is_sought_for_the_first_100_parameters_never_used(rules_co
 
     assert told(range(102)) == [f"p{i:03d}_declard" for i in range(100)]
     assert told(range(2, 102)) == [f"p{i:03d}_declard" for i in range(2, 102)]
+
+
+def test_rule_files_with_errors_checked_together_are_each_read_once_for_their_edition(
+        rules_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file with errors is not loaded: its edition (for the gaps between editions) is read from it alone, not
+    from every rule file beside it (a folder of many large ones checked together would read each once a file)."""
+    from bsu_rules.ruleset import editions
+
+    read: list[str] = []
+    real = editions.read_yaml
+    monkeypatch.setattr(editions, "read_yaml", lambda text, name: read.append(Path(name).name) or real(text, name))
+    text = (rules_copy / "bsu-2022.yaml").read_text("utf-8").replace("facts:\n", "facts:\n  bad: fact.wage + +\n", 1)
+    broken = [rules_copy / f"bsu-2022-{n}.yaml" for n in ("a", "b", "c")]
+    for path in broken:
+        path.write_text(text, "utf-8")
+    assert main(["check", *map(str, broken)]) == 1
+    assert sorted(read) == ["bsu-2022-a.yaml", "bsu-2022-b.yaml", "bsu-2022-c.yaml"]

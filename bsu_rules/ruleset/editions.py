@@ -92,14 +92,16 @@ _EDITION: TypeAdapter[str] = TypeAdapter(RuleId)
 def _windows(folder: Path) -> tuple[tuple[str, Window, Path], ...]:
     """Each edition, its window and its file, from the rule files in ``folder``. A file a rule set may not read
     (``read_beside``: a FIFO, a device, a symbolic link leading out, one too large) is skipped unread."""
-    found = []
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            data = read_yaml(read_beside(folder, path.name, RULE_FILE_LIMIT), str(path)).data
-            found.append((_EDITION.validate_python(data["ruleset"]), Window.model_validate(data["in_force"]), path))
-        except (UnsafePath, YAMLError, KeyError, TypeError, ValidationError):
-            continue  # not a readable rule file: it names no edition
-    return tuple(found)
+    return tuple(found for path in sorted(folder.glob("*.yaml")) if (found := _window(folder, path)) is not None)
+
+
+def _window(folder: Path, path: Path) -> tuple[str, Window, Path] | None:
+    """The edition, window and file of rule file ``path`` in ``folder`` (``_windows``), if it names one."""
+    try:
+        data = read_yaml(read_beside(folder, path.name, RULE_FILE_LIMIT), str(path)).data
+        return _EDITION.validate_python(data["ruleset"]), Window.model_validate(data["in_force"]), path
+    except (UnsafePath, YAMLError, KeyError, TypeError, ValidationError):
+        return None  # not a readable rule file: it names no edition
 
 
 def overlapping(rulesets: list[RuleSet]) -> list[Diagnostic]:
@@ -128,8 +130,10 @@ def overlapping(rulesets: list[RuleSet]) -> list[Diagnostic]:
 
 
 def edition_of(path: Path) -> tuple[str, Window] | None:
-    """A rule file's edition id and window, as far as they can be read (for a file with errors, not loaded)."""
-    return next(((edition, window) for edition, window, file in _windows(path.parent) if file == path), None)
+    """A rule file's edition id and window, as far as they can be read (for a file with errors, not loaded), from
+    it alone (not every rule file beside it: a folder of them checked together is read once a file)."""
+    found = next((_window(path.parent, file) for file in path.parent.glob("*.yaml") if file == path), None)
+    return None if found is None else found[:2]
 
 
 def gaps(rulesets: list[RuleSet], unloaded: Iterable[tuple[str, Window, str]] = ()) -> list[Diagnostic]:
