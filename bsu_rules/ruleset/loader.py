@@ -409,13 +409,14 @@ class _RuleSetChecker:
 
     def _rules(self, scope: Scope, facts: dict[str, Node]) -> list[CheckedRule]:
         out = []
+        units = Units(self.model.parameters, facts)  # each fact's unit worked out once, for every explanation
         for i, rule in enumerate(self.model.rules):
             at: DataPath = ("rules", i, rule.kind.value)
             tree = self._expression(at, rule.condition, scope, rule.id, (BOOL,))
             if tree is not None:
                 self._depth(at, tree, rule.id)
             if rule.explain is not None:
-                self._placeholders(i, rule.id, scope, facts)
+                self._placeholders(i, rule.id, scope, facts, units)
             shown = self._shown(i, rule, scope)
             if tree is not None:
                 out.append(CheckedRule(rule=rule, tree=tree, reads=tuple(reads(tree)), shown=shown))
@@ -455,9 +456,8 @@ class _RuleSetChecker:
                 shown.append(tree)
         return tuple(shown)
 
-    def _placeholders(self, index: int, rule: str, scope: Scope, facts: dict[str, Node]) -> None:
+    def _placeholders(self, index: int, rule: str, scope: Scope, facts: dict[str, Node], units: Units) -> None:
         names = scope.names()
-        units = Units(self.model.parameters, facts)
         for lang in ("id", "en"):
             at: DataPath = ("rules", index, "explain", lang)
             text = getattr(self.model.rules[index].explain, lang)

@@ -102,9 +102,10 @@ def stale_titles(rs: RuleSet, warn: Warn) -> None:
                      f"the edition's title says {said}, a value the rule set does not hold (its dates, parameters "
                      "and benefit): update the title", None)
     units = Units(rs.model.parameters, rs.facts)
+    reads: dict[str, set[str]] = {}  # what each fact reads, walked once for every rule
     for i, checked in enumerate(rs.rules):
         title = checked.rule.title
-        read = rs.names_read(checked.tree)
+        read = rs.names_read(checked.tree, reads)
         dated = _dated_amounts(rs, read)
         own = _held(rs.model, read, [checked.rule.in_force])
         for tree in (checked.tree, *(rs.facts[f] for f in rs.facts_read([checked.tree]))):
@@ -211,28 +212,30 @@ def stale_explanations(rs: RuleSet, warn: Warn) -> None:
     """Warn (at the explanation, with the rule id) of each ``member.``, ``fact.`` or ``param.`` placeholder
     naming what the criterion does not read (its condition, through its facts) nor show (``shows``); a
     fact of what it reads (``nik_issue(member.nik, member.birth_date)`` beside ``nik_valid`` of both) is read."""
+    reads: dict[str, set[str]] = {}  # what each fact reads, walked once for every rule
     for i, checked in enumerate(rs.rules):
         explain = checked.rule.explain
         if explain is None:
             continue
-        read = rs.names_read(checked.tree)
+        read = rs.names_read(checked.tree, reads)
         for shown in checked.shown:
-            read |= {".".join(shown.parts[:2]), *rs.names_read(shown)}
+            read |= {".".join(shown.parts[:2]), *rs.names_read(shown, reads)}
         for lang in ("id", "en"):
             for name in dict.fromkeys(m[1] for m in PLACEHOLDER.finditer(getattr(explain, lang))):
-                if name.startswith(("member.", "fact.", "param.")) and not _read(rs, name, read):
+                if name.startswith(("member.", "fact.", "param.")) and not _read(rs, name, read, reads):
                     warn(("rules", i, "explain", lang), "stale-explain",
                          f"the explanation shows `{name}`, which the criterion does not read (its condition, "
                          "through its facts) nor show (`shows`): a reason about something else, told to a worker "
                          "who failed for another; update the explanation to the condition", checked.rule.id)
 
 
-def _read(rs: RuleSet, name: str, read: set[str]) -> bool:
+def _read(rs: RuleSet, name: str, read: set[str], reads: dict[str, set[str]]) -> bool:
     kind, own = name.split(".")[:2]
     if f"{kind}.{own}" in read:
         return True
     fact = rs.facts.get(own) if kind == "fact" else None
-    inputs = {n for n in rs.names_read(fact) if n.startswith(("member.", "param."))} if fact is not None else set()
+    inputs = {n for n in rs.names_read(fact, reads) if n.startswith(("member.", "param."))} if fact is not None \
+        else set()
     return bool(inputs) and inputs <= read
 
 
