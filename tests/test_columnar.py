@@ -433,3 +433,46 @@ def test_the_work_area_columns_are_worked_out_once_per_area_in_a_chunk(monkeypat
     runs.clear()
     assert plan.decide(members_to_arrow(many)).to_pylist() == alone
     assert runs == [len(codes)]
+
+
+
+# --- arrears_streak: the flat count against the scalar one ------------------------------------
+
+_PERIODS = ["2021-12", "2022-01", "2022-04", "2022-05", "2022-06", "2022-07", "2022-08", "2023-01",
+            "2022-6", "2022-13", "0999-12"]  # the window's edges, gaps, a later year, periods only text orders
+_PAID = [None, date(2021, 1, 5), date(2022, 6, 30), date(2022, 7, 15), date(2022, 7, 31), date(2022, 8, 1)]
+_ROWS = st.lists(st.tuples(st.sampled_from(_PERIODS), st.sampled_from(_PAID)), max_size=8)  # repeats too
+
+
+@settings(max_examples=300, deadline=None)
+@given(histories=st.lists(st.none() | _ROWS, min_size=1, max_size=12), month=st.sampled_from(_PERIODS[:8]),
+       as_of=st.sampled_from([date(2022, 6, 30), date(2022, 7, 14), date(2022, 7, 31), date(2022, 8, 1)]),
+       due_day=st.sampled_from([1, 15, 31]))
+def test_the_flat_streak_counts_as_the_scalar_one(histories: list[list[tuple[str, date | None]] | None],
+                                                  month: str, as_of: date, due_day: int) -> None:
+    pl = pytest.importorskip("polars")
+    from bsu_rules.catalogue.contributions import _streak_to, arrears_start, arrears_streak
+    from bsu_rules.members import Contribution
+
+    kind = pl.List(pl.Struct({"period": pl.String, "amount": pl.Int64, "paid_on": pl.Date}))
+    series = pl.Series([None if h is None else [{"period": p, "amount": 1, "paid_on": d} for p, d in h]
+                        for h in histories], dtype=kind)
+    rows = [None if h is None else [Contribution.model_construct(period=p, paid_on=d) for p, d in h]
+            for h in histories]
+    start = arrears_start(month, as_of, due_day)
+    want = [arrears_streak(r, month, as_of, due_day) for r in rows]
+    assert _streak_to(series, start, as_of).to_list() == want
+    assert _streak_to(series.slice(1), start, as_of).to_list() == want[1:]  # a chunk's rows from an offset
+
+
+def test_a_streak_read_alone_reads_the_history(tmp_path: Path) -> None:
+    path = write_rules(tmp_path, "mini", mini("""\
+        - {id: streak, require: 'arrears_streak(member.contributions, param.cutoff_month, as_of, 15) <= 1'}
+        """))
+    unpaid = [{"period": p, "paid_on": None} for p in ("2022-05", "2022-06", "2022-07")]
+    repeated = [{"period": "2022-06", "paid_on": "2022-06-01"}, {"period": "2022-06", "paid_on": "2022-06-01"},
+                {"period": "2022-05", "paid_on": None}]
+    gap = {"period": "2022-03", "paid_on": None}  # no bill for April and May: the streak goes on past them
+    rows = both(path, [{**BASE, "contributions": unpaid}, {**BASE, "contributions": repeated},
+                       {**BASE, "contributions": None}, {**BASE, "contributions": [unpaid[1], gap]}])
+    assert [r["rule:streak"] for r in rows] == ["fail", "pass", "unknown", "fail"]

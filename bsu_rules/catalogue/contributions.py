@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import operator
 from calendar import isleap
 from collections.abc import Callable, Sequence
 from datetime import date
-from functools import lru_cache, reduce
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from bsu_rules.catalogue.definition import Abstraction, Function, History, Inversion, Job, Realized, Record, follows
-from bsu_rules.catalogue.history_columns import STEPS, any_of, field, history, month_of_period, period_of_month
+from bsu_rules.catalogue.history_columns import any_of, field, history, month_of_period, period_of_month
 from bsu_rules.catalogue.optional import cf, deferred, pl
 from bsu_rules.members import Contribution, Member
 from bsu_rules.members.model import Rows, replaced
@@ -18,10 +17,15 @@ from bsu_rules.months import month_index, month_text
 from bsu_rules.ruleset.types import BOOL, CONTRIBUTIONS, DATE, INT, MONTH
 
 if TYPE_CHECKING:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     from bsu_rules import formatting, glossary
     from bsu_rules.evaluators.columnar_functions import Val
     from bsu_rules.prove.inputs import AbstractCall
-else:
+else:  # the columnar streak's flat pass reads Arrow buffers (the ``batch`` extra)
+    np, pa, pc = deferred("numpy"), deferred("pyarrow"), deferred("pyarrow.compute")
     formatting = deferred("bsu_rules.formatting")
     glossary = deferred("bsu_rules.glossary")
 
@@ -144,10 +148,10 @@ def _billed_columnar(args: list[Val], out: str) -> Job:
 
 
 def _arrears_columnar(args: list[Val], out: str) -> Job:
-    """``arrears_streak`` per member. The usual call (constant month, date and due day) tests the
-    latest ``STEPS`` months due for every member at once; a member whose run of unpaid months ends
-    at a paid month is settled there, and only the few others (a month with no bill, a longer run)
-    are counted exactly, by ``_streak``, over their own rows."""
+    """``arrears_streak`` per member. The usual call (constant month, date and due day) counts every
+    member exactly in one flat pass over all their rows (``_streak_to``): cheaper than testing the
+    latest months due first, which leaves nearly every member open when the month is before (or long
+    after) their history."""
     contributions, month, as_of, due = pl.col(history(args[0])), args[1], args[2], args[3]
     if any(a.is_const and a.const is None for a in (month, as_of, due)):
         return Job({out: pl.lit(None, pl.Int64)})
@@ -155,36 +159,42 @@ def _arrears_columnar(args: list[Val], out: str) -> Job:
         begin, day = _begin(month, as_of, due)
         return Job({out: pl.when(begin.is_null() | day.is_null()).then(pl.lit(None, pl.Int64))
                     .otherwise(_run(contributions, begin, day).list.n_unique().cast(pl.Int64))})
-    start = month_index(arrears_start(month.const, as_of.const, due.const))
-    paid = field("paid_on").is_not_null() & (field("paid_on") <= as_of.const)
-
-    def has(k: int, test: pl.Expr) -> pl.Expr:
-        return any_of(contributions, (field("period") == month_text(start - k)) & test)
-    first = {f"{out}~{kind}{k}": has(k, test) for k in range(STEPS) for kind, test in (("b", ~paid), ("p", paid))}
-    column = contributions.meta.output_name()
-
-    def finish(df: pl.DataFrame) -> pl.Series:
-        runs = [df.get_column(f"{out}~b{k}") & ~df.get_column(f"{out}~p{k}") for k in range(STEPS)]  # unpaid
-        value = reduce(operator.add, [reduce(operator.and_, runs[:k + 1]).cast(pl.Int64) for k in range(STEPS)])
-        stops_paid = reduce(operator.or_, [(value == k) & df.get_column(f"{out}~p{k}") for k in range(STEPS)])
-        todo = df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"), pl.col(column).alias("c")) \
-            .filter(~stops_paid.fill_null(True))
-        if todo.height:  # no bill at the month the run reached, or a run of STEPS or more: count exactly
-            exact = todo.select(_streak_to(pl.col("c"), month_text(start), as_of.const))
-            value = value.scatter(todo.get_column("i"), exact.to_series())
-        return value
-    return Job(first, finish)
+    start = month_text(month_index(arrears_start(month.const, as_of.const, due.const)))
+    rows, day = f"{out}~rows", as_of.const  # the history named as a column: the plan reads it
+    return Job({rows: contributions}, lambda df: _streak_to(df.get_column(rows), start, day))
 
 
-def _streak_to(contributions: pl.Expr, start: str, as_of: date) -> pl.Expr:
+def _streak_to(contributions: pl.Series, start: str, as_of: date) -> pl.Series:
     """``arrears_streak`` for a constant latest month due (``start``) and date, as ``_unpaid_run`` counts it: the
-    distinct billed periods at or before ``start`` and after the latest one paid by ``as_of``. One pass over the
-    periods as text ("YYYY-MM", ordered as months), none parsed."""
-    period, paid_on = field("period"), field("paid_on")
-    due = period <= start
-    last_paid = period.filter(due & paid_on.is_not_null() & (paid_on <= as_of)).max()
-    run = period.filter(due & (period > last_paid).fill_null(True)).n_unique()
-    return contributions.list.eval(run).list.first().cast(pl.Int64)
+    distinct billed periods at or before ``start`` and after the latest one paid by ``as_of`` (null: no history).
+    One pass over all the members' rows at once, flat: each period is ranked as text ("YYYY-MM" orders as
+    months) through its distinct values, none parsed; the latest paid is a maximum per member, and the periods
+    after it are counted, a period billed twice once."""
+    lists = contributions.rechunk().to_arrow()
+    rows = pc.list_flatten(lists)
+    member = pc.list_parent_indices(lists).to_numpy()
+    coded = pc.dictionary_encode(rows.field("period"))
+    distinct = coded.dictionary
+    rank_of = np.empty(len(distinct), np.int64)
+    rank_of[pc.sort_indices(distinct).to_numpy()] = np.arange(len(distinct))
+    codes = coded.indices
+    billed = pc.is_valid(codes).to_numpy(zero_copy_only=False)
+    code = codes.fill_null(0).to_numpy(zero_copy_only=False)
+    rank = rank_of[code] if len(distinct) else code.astype(np.int64)
+    due = billed & pc.less_equal(distinct, start).to_numpy(zero_copy_only=False)[code] if len(distinct) else billed
+    paid_on = pc.less_equal(rows.field("paid_on"), pa.scalar(as_of, pa.date32()))
+    paid = due & pc.fill_null(paid_on, False).to_numpy(zero_copy_only=False)
+    last_paid = np.full(len(lists), -1, np.int64)
+    np.maximum.at(last_paid, member[paid], rank[paid])
+    after = due & (rank > last_paid[member])
+    owner, keys = member[after], member[after] * max(len(distinct), 1) + rank[after]
+    if len(keys) > 1 and not (np.diff(keys) > 0).all():  # a period twice, or out of order: each once
+        keys = np.unique(keys)
+        owner = keys // max(len(distinct), 1)
+    streak = pl.Series(np.bincount(owner, minlength=len(lists)), dtype=pl.Int64)
+    if lists.null_count:
+        streak = streak.scatter(np.flatnonzero(lists.is_null().to_numpy(zero_copy_only=False)), None)
+    return streak
 
 
 def _begin(month: Val, as_of: Val, due: Val) -> tuple[pl.Expr, pl.Expr]:
