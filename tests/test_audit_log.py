@@ -746,8 +746,8 @@ def test_a_key_the_documentation_gives_is_warned_of_by_the_library_once_a_call_a
         load_members(EXAMPLES, key="kunci-acak-16-b!-x")
 
 
-@pytest.mark.parametrize(("key", "said"), [(b"\x00" * 64, "64 bytes of only 1 distinct value (0x00)"),
-                                           (b"abab" * 8, "32 bytes of only 2 distinct values (0x61, 0x62)")])
+@pytest.mark.parametrize(("key", "said"), [(b"\x00" * 64, "64 bytes of only 1 distinct value (not shown)"),
+                                           (b"abab" * 8, "32 bytes of only 2 distinct values (not shown)")])
 def test_a_key_of_one_repeated_byte_is_warned_of_and_a_device_refused(tmp_path: Path, key: bytes, said: str,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     """A key of NUL bytes, or of one or two characters repeated, is as guessable as a short one;
@@ -755,7 +755,8 @@ def test_a_key_of_one_repeated_byte_is_warned_of_and_a_device_refused(tmp_path: 
     (tmp_path / "k").write_bytes(key)
     log = str(tmp_path / "l.jsonl")
     assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", log, "--key-file", str(tmp_path / "k")]) == 0
-    assert f"the key is {said}: it is guessed at once" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"the key is {said}: it is guessed at once" in err and "0x" not in err and "abab" not in err
     assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", log, "--key-file", "/dev/zero"]) == 2
     assert "/dev/zero: a device, not a regular file: give the file holding the key" in capsys.readouterr().err
     with pytest.raises(TypeError, match="a pseudonymisation key is str or bytes, not int"):
@@ -933,14 +934,14 @@ def test_a_key_of_spaces_in_the_environment_is_refused(tmp_path: Path, capsys: p
 def test_the_library_refuses_a_short_key_for_new_keyed_output_as_the_commands_do(
         tmp_path: Path, length: int, capsys: pytest.CaptureFixture[str]) -> None:
     """A key shorter than 16 bytes was refused by `evaluate --log`, `serve --log` and `batch` but taken by
-    `DecisionLog`, `run_batch`, `run_dask` and `decide_batch`: a log whose every line carries the fingerprint of a
-    key tried offline in moments. Each refuses it now, by the commands' rule (the same boundary), before anything
-    is written; 16 bytes are taken by both."""
+    `DecisionLog`, `run_batch`, `run_dask`, `decide_batch` and `decide_parts`: a log whose every line carries the
+    fingerprint of a key tried offline in moments. Each refuses it now, by the commands' rule (the same boundary),
+    before anything is written; 16 bytes are taken by both."""
     import pyarrow.parquet as pq
 
     from bsu_rules.batch.dask import run_dask
     from bsu_rules.batch.generate import block
-    from bsu_rules.batch.run import decide_batch, run_batch
+    from bsu_rules.batch.run import decide_batch, decide_parts, run_batch
 
     key = "0123456789abcdef"[:length - 1] + "!"  # of distinct bytes: no other warning
     (tmp_path / "k").write_text(key, "utf-8")
@@ -953,7 +954,8 @@ def test_the_library_refuses_a_short_key_for_new_keyed_output_as_the_commands_do
         lambda: DecisionLog(log, key=key), lambda: DecisionLog(log, key=key.encode()).writable(),
         lambda: run_batch("bsu-2022", EXAMPLES, out, key=key.encode()),
         lambda: run_dask(tmp_path / "m.parquet", "bsu-2022", key=key.encode()),
-        lambda: decide_batch("bsu-2022", None, table, key=key.encode())]
+        lambda: decide_batch("bsu-2022", None, table, key=key.encode()),
+        lambda: decide_parts(RULESET.plan(None), table, key=key.encode())]
     if length < 16:
         with pytest.raises(InputError, match=f"the key is {length} bytes?, shorter than 16"):
             pseudonym_key(args)
@@ -1216,3 +1218,24 @@ def test_members_whose_niks_differ_only_where_masked_are_logged_and_replayed_apa
                                                                            (first, second)]
     report = replay(log, archive, members=given)
     assert report.ok and report.counts["identical"] == 2, report.summary()
+
+
+def test_a_key_the_documentation_gave_before_is_still_known_as_published() -> None:
+    """The run_batch example key of docs/api.md up to 0.6.0 (``b"a key"``) made batches that are still read: it
+    stays among the published keys when the example changes."""
+    from bsu_rules.audit.snapshot import published_words
+
+    assert key_id(b"a key") in PUBLISHED_KEYS and published_words(b"a key") is not None
+
+
+def test_an_empty_key_variable_is_as_unset_where_no_key_is_made_with(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """``BSU_RULES_PSEUDONYM_KEY=`` is a secret that did not arrive where new keyed output is made, and no key
+    at all where none is: full NIKs asked for, or a key only read."""
+    monkeypatch.setenv(KEY_ENV, "")
+    log = tmp_path / "full.jsonl"
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(log), "--full-nik"]) == 0
+    assert len(log.read_text("utf-8").splitlines()) == len(RECORDS)
+    assert pseudonym_key(argparse.Namespace(key_file=None), reading=True) is None
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", str(tmp_path / "k.jsonl")]) == 2
+    assert "$BSU_RULES_PSEUDONYM_KEY: the key is empty or only spaces" in capsys.readouterr().err

@@ -88,6 +88,7 @@ def key_id(key: str | bytes) -> str:
 PUBLISHED_KEYS = {
     "262cfcbc1906fa05": "the example key of docs/auditing.md",
     "cbb3763d996575b7": "the wrong key of docs/auditing.md's replay example",
+    "0c6871ae37587e3a": "the key of docs/api.md's run_batch example up to 0.6.0",
     "52c178eb6d357832": "the key of docs/api.md's run_batch example",
 }
 """The fingerprints (``key_id``) of the pseudonymisation keys the project's documentation gives, and where: a key

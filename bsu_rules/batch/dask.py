@@ -47,9 +47,9 @@ def decide_frame(members: Any, ruleset: str | Path, on: date | None = None,
     """Decisions (``BATCH_SCHEMA``) for every row of a member frame; ``row`` counts from 1 across
     partitions in partition order, as ``bsu-rules batch`` numbers a file's rows. ``nik_key`` is
     HMAC-SHA256(key, NIK); without ``key``, one random key for this frame (a join key only)."""
+    key = secrets.token_bytes(32) if key is None else new_key(key)  # a short key refused before any partition is read
     lengths: list[int] = members.map_partitions(len).compute().tolist()
     offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(int).tolist()
-    key = secrets.token_bytes(32) if key is None else new_key(key)
     return members.map_partitions(_decide_partition, str(ruleset), on, engine, offsets, key,
                                   meta=_empty(BATCH_SCHEMA), align_dataframes=False)
 

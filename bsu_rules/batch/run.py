@@ -193,6 +193,7 @@ def decide_chunk(plan: Plan, table: pa.Table, engine: str | None, key: bytes | N
     read whole, when ``table`` leaves fields unread); with ``repeats``, the decisions leave out the columns
     ``HELD_OUT`` (``HELD_SCHEMA``: a run adds them as it writes)."""
     schema = PARTIAL_SCHEMA if repeats is None else HELD_SCHEMA
+    key = None if key is None else new_key(key)  # ValueError for a key too short to make ``nik_key`` with
     if ROW not in table.column_names:
         table = table.add_column(0, ROW, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
     members, rejects = validate(table)

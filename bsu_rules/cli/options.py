@@ -65,7 +65,8 @@ def key_file(args: argparse.Namespace) -> dict[str, Path]:
 def pseudonym_key(args: argparse.Namespace, reading: bool = False) -> bytes | None:
     """The key from ``--key-file`` (its first line, without a byte order mark), the environment (without
     a line end) or (with a warning) ``--pseudonymize-key``; InputError for a key that is empty or only
-    spaces (the environment variable set but empty among them: a secret that did not arrive), or shorter
+    spaces (the environment variable set but empty among them: a secret that did not arrive, unless ``reading``
+    or ``--full-nik`` asks for no key), or shorter
     than ``SHORT_KEY`` bytes unless ``reading`` (a log or batch made with it before is replayed or explained:
     only warned of). However it is given, the same key gives the same pseudonyms."""
     given = getattr(args, "pseudonymize_key", None)
@@ -98,8 +99,8 @@ def pseudonym_key(args: argparse.Namespace, reading: bool = False) -> bytes | No
             raise InputError([(path, "the key file is empty")])
         return _key(first.removeprefix(_BOM).rstrip(b"\r\n"), path, "the key (the file's first line)", reading)
     value = os.environ.get(KEY_ENV)  # a line, as in a file: a secret made with `echo` ends with its line end
-    if value is None:
-        return None
+    if value is None or (value == "" and (reading or getattr(args, "full_nik", False))):
+        return None  # set but empty where no new keyed output is made (a read, full NIKs asked for): as unset
     return _key(os.fsencode(value).rstrip(b"\r\n"), f"${KEY_ENV}", "the key", reading)  # set but empty: refused
 
 
@@ -149,9 +150,8 @@ def _key(key: bytes, where: str, what: str, reading: bool) -> bytes:
               f"hashes it protects; use {SHORT_KEY} random bytes or more (openssl rand -hex 32)", file=sys.stderr)
     elif len(distinct := set(key)) < FEW_BYTE_VALUES:
         print(f"bsu-rules: warning: {where}: the key is {len(key)} bytes of only {len(distinct)} distinct "
-              f"value{'s' if len(distinct) > 1 else ''} ({', '.join(f'0x{b:02x}' for b in sorted(distinct))}): it is "
-              f"guessed at once, and with it the pseudonyms and input hashes it protects; use random bytes "
-              f"(openssl rand -hex 32)", file=sys.stderr)
+              f"value{'s' if len(distinct) > 1 else ''} (not shown): it is guessed at once, and with it the "
+              f"pseudonyms and input hashes it protects; use random bytes (openssl rand -hex 32)", file=sys.stderr)
     return key
 
 
