@@ -818,6 +818,7 @@ def test_a_what_if_decision_says_so_itself_and_one_logged_before_it_did_replays_
     rewrite(log, lambda d: d["ruleset"].pop("what_if", None) and d.update(engine="bsu-rules 0.1.0"))  # as it logged
     report = replay(log, archive)
     assert report.ok and report.counts["identical"] == 2, report.summary()
+    assert "\n1 identical line names bsu-rules 0.1.0 and was not compared on ruleset.what_if (" in report.summary()
 
 
 def _without(field: str) -> Any:
@@ -832,7 +833,8 @@ def test_a_later_field_removed_is_overlooked_only_in_a_line_of_an_engine_before_
     """`channel_values` and a what-if's `ruleset.what_if` came while the engine said 0.1.0; every engine since
     0.2.0 writes them. A line of 0.1.0 without one replays identical (its engine may not have written it); a line
     of any other engine without one (a later one, or a version never released: 0.0.9), its chain rebuilt, was
-    edited: it is `different` under this engine (engine drift under another), and the report names the field."""
+    edited: it is `different`, and the report names the field. A line of 0.2.0 to 0.5.0 without one was
+    `engine-drift`, as if those engines had not written it."""
     log, archive = tmp_path / "d.jsonl", tmp_path / "a"
     member = tmp_path / "m.jsonl"
     member.write_text(EXAMPLES.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
@@ -843,7 +845,8 @@ def test_a_later_field_removed_is_overlooked_only_in_a_line_of_an_engine_before_
     logged = json.loads(log.read_text("utf-8"))["decision"]
     assert field.removeprefix("ruleset.") in (logged["ruleset"] if "." in field else logged)
     pristine = log.read_text("utf-8")
-    for engine, status in ((None, Status.DIFFERENT), ("bsu-rules 0.2.0", Status.ENGINE_DRIFT),
+    for engine, status in ((None, Status.DIFFERENT), ("bsu-rules 0.2.0", Status.DIFFERENT),
+                           ("bsu-rules 0.3.0", Status.DIFFERENT), ("bsu-rules 0.5.0", Status.DIFFERENT),
                            ("bsu-rules 0.1.0", Status.IDENTICAL), ("bsu-rules 0.0.9", Status.DIFFERENT),
                            ("bsu-rules 0.1.0 ", Status.DIFFERENT), ("bsu-rules 0.01.0", Status.DIFFERENT),
                            ("another engine", Status.DIFFERENT)):
@@ -851,16 +854,75 @@ def test_a_later_field_removed_is_overlooked_only_in_a_line_of_an_engine_before_
         rewrite(log, lambda d, engine=engine: _without(field)(d) or d.update(engine=engine or d["engine"]))
         report = replay(log, archive)
         assert report.chain.ok and [i.status for i in report.items] == [status], (engine, report.summary())
-        unknown = engine not in (None, "bsu-rules 0.2.0", "bsu-rules 0.1.0")  # no release: the engine named too
+        unknown = engine not in (None, *(f"bsu-rules 0.{n}.0" for n in (1, 2, 3, 5)))  # no release: named too
         if status is not Status.IDENTICAL:
             assert list(report.items[0].fields) == ["engine"] * unknown + [field]
             assert report.items[0].fields[field][0] is None
+            if not unknown:  # why it is no engine's drift
+                assert f"which wrote {field} (every release after bsu-rules 0.1.0 did)" in report.items[0].reason
         else:  # what it could not check, said
             assert f"which did not always write {field}: not compared" in report.items[0].reason
     log.write_text(pristine, "utf-8")
     rewrite(log, _without(field))
     assert main(["replay", str(log), "--archive", str(archive)]) == 1
-    assert f"different\n  {field}: null -> " in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f": different\n  the line names engine {ENGINE}, which wrote {field} " in out
+    assert f"\n  {field}: null -> " in out
+
+
+def test_the_summary_counts_the_identical_lines_of_the_first_engine_not_compared_on_a_later_field(
+        tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A line of a later engine, edited to name 0.1.0 and without `channel_values`, its chain rebuilt, replays
+    identical as an honest 0.1.0 line does; only `--all` or the JSON said what was not compared: the summary counts
+    such lines (an ineligible one has no `channel_values` to leave out, and is not counted)."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:2] + RECORDS[4:5])  # two eligible, one ineligible (Rp4.200.000)
+    assert main(["replay", str(log), "--archive", str(archive)]) == 0
+    assert "not compared" not in capsys.readouterr().out
+    rewrite(log, lambda d: d.update(engine="bsu-rules 0.1.0") or d.pop("channel_values", None))
+    assert main(["replay", str(log), "--archive", str(archive)]) == 0
+    out = capsys.readouterr().out
+    said = "2 identical lines name bsu-rules 0.1.0 and were not compared on channel_values (--all shows them)"
+    assert re.search(r"^identical +3$", out, re.M) and f"\n{said}\nchain: 3 decisions, chain intact" in out, out
+    assert said in replay(log, archive).summary()
+    assert main(["replay", str(log), "--archive", str(archive), "--seq", "2"]) == 0
+    assert "1 identical line names bsu-rules 0.1.0 and was not compared on channel_values (" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("edit", ["top", "benefit", "member", "criterion", "values", "channel_values", "parameter"])
+def test_a_field_added_to_a_decision_is_a_difference_even_null(tmp_path: Path, archive: Path, edit: str,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A key no engine writes, added to a logged decision with a null value and its chain rebuilt, replayed
+    `identical` without a word (a missing key and a null one were read alike): it is `different`, naming it."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:1])
+    path = {"top": "approved_override", "benefit": "benefit.approved", "member": "member.note",
+            "channel_values": "channel_values.member.note", "parameter": "parameters.wage_ceiling.note"}.get(edit)
+
+    def add(d: dict[str, Any]) -> None:
+        if edit in ("criterion", "values"):
+            rule = d["rules"][0]
+            (rule if edit == "criterion" else rule["values"])["approved"] = None
+        else:
+            assert path is not None
+            *parents, key = path.split(".", 1 if edit == "channel_values" else -1)
+            for part in parents:
+                d = d[part]
+            d[key] = None
+
+    rewrite(log, add)
+    (item,) = replay(log, archive).items
+    assert item.status is Status.DIFFERENT, item
+    if path is not None:
+        assert item.fields == {path: (None, None)} and not item.criteria, item
+    else:
+        assert not item.fields and len(item.criteria) == 1
+        assert item.criteria[0].changed == ("approved" if edit == "criterion" else "values",)
+    assert main(["replay", str(log), "--archive", str(archive)]) == 1
+    shown = path if path is not None else "approved"
+    assert re.search(rf"^ +{re.escape(shown)}: null -> absent$", capsys.readouterr().out, re.M)
+    rewrite(log, lambda d: d.update(engine="bsu-rules 0.1.0"))  # nor under the first engine's name
+    assert replay(log, archive).items[0].status is Status.ENGINE_DRIFT
 
 
 def test_a_long_logged_engine_is_shown_cut(tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,7 +4,8 @@
 engine aside, and a field added since the line was logged); otherwise it gives a
 ``CriterionChange`` for each criterion that differs, with both forms, the criteria's ids in order
 (``rules``) where the logged list is not the replay's (one listed twice, left out or moved), and every
-other field that differs, by its dotted path: different as JSON (``600000.0`` is not ``600000``). What it reports is
+other field that differs, by its dotted path: different as JSON (``600000.0`` is not ``600000``), or a key the
+logged decision has and the replay has not (even null: no engine wrote it). What it reports is
 ``masked`` as a replay report shows logged data: NIK- and account-like numbers hidden.
 """
 
@@ -35,8 +36,8 @@ LATER_FIELDS = ("channel_values", "ruleset.what_if")
 compared without it (what the channel read is new information, not a different decision; a what-if's archive
 entry names the same overrides as its ``ruleset.what_if``). Both came while the engine said 0.1.0
 (``channel_values`` on 2026-11-30, ``what_if`` on 2026-12-02); a line of any other engine (0.2.0 on, or a version
-never released, "bsu-rules 0.0.9") without one was edited (its chain may have been rebuilt), and the field is
-compared as any other."""
+never released, "bsu-rules 0.0.9") without one was edited (its chain may have been rebuilt): the field is
+compared as any other, and the line is ``different`` whichever engine it names (``later_fields_dropped``)."""
 FIRST_ENGINE = "bsu-rules 0.1.0"
 """The engine, as a decision names it, that logged decisions before it wrote the ``LATER_FIELDS``."""
 RELEASED = (FIRST_ENGINE, "bsu-rules 0.2.0", "bsu-rules 0.3.0", "bsu-rules 0.4.0", "bsu-rules 0.5.0",
@@ -55,10 +56,24 @@ def later_fields_left(old: dict[str, Any], new: Decision) -> list[str]:
     """The ``LATER_FIELDS`` a logged decision of ``FIRST_ENGINE`` lacks that ``compare`` left uncompared for that
     (its replay ``new`` has them): what a line of a later engine, edited to name ``FIRST_ENGINE`` and without them,
     would hide as well."""
-    if old.get("engine") != FIRST_ENGINE:
+    return _lacked(old, new) if old.get("engine") == FIRST_ENGINE else []
+
+
+def later_fields_dropped(old: dict[str, Any], new: Decision, running: str) -> list[str]:
+    """The ``LATER_FIELDS`` a logged decision naming a known engine other than ``FIRST_ENGINE`` (a later release,
+    or ``running``) lacks while its replay ``new`` has them, and the line says what gives them (``channel_values``:
+    the logged outcome is the replay's, eligible; ``ruleset.what_if``: the what-if entry its hash names): every such
+    engine wrote them, so the line was edited, whatever else drifted."""
+    engine = old.get("engine")
+    if engine == FIRST_ENGINE or not known_engine(engine, running):
         return []
+    return [f for f in _lacked(old, new) if f != "channel_values" or old.get("outcome") == new.outcome.value]
+
+
+def _lacked(old: dict[str, Any], new: Decision) -> list[str]:
+    """The ``LATER_FIELDS`` the replay ``new`` has and the logged decision ``old`` does not."""
     ruleset = old.get("ruleset")
-    left = ["channel_values"] if "channel_values" not in old else []
+    left = ["channel_values"] if "channel_values" not in old and new.channel_values else []
     if isinstance(ruleset, dict) and "what_if" not in ruleset and new.ruleset.what_if is not None:
         left.append("ruleset.what_if")
     return left
@@ -99,7 +114,8 @@ def _differences(before: dict[str, Any], after: dict[str, Any], later: frozenset
         a, b = a_rules.get(rid), b_rules.get(rid)
         if _unlike(a, b):
             keys = sorted(set(a or {}) | set(b or {}))
-            changed = tuple(k for k in keys if _unlike((a or {}).get(k), (b or {}).get(k)))
+            changed = tuple(k for k in keys if _unlike((a or {}).get(k), (b or {}).get(k))
+                            or (a is not None and b is not None and k in a and k not in b))
             criteria.append(CriterionChange(mask_logged(str(rid)), _shown(a), _shown(b),
                                             tuple(map(mask_logged, changed))))
     fields: dict[str, tuple[Any, Any]] = {}
@@ -108,7 +124,10 @@ def _differences(before: dict[str, Any], after: dict[str, Any], later: frozenset
     if order != [r["id"] for r in after["rules"]]:  # the list: one listed twice or moved, unseen by id
         fields["rules"] = (masked(order), [r["id"] for r in after["rules"]])
     for k in sorted((set(before) | set(after)) - {"rules", "engine"} - later):
-        _diff(k, before.get(k), after.get(k), fields)
+        if k in before and k not in after:  # a field the replay has not, even null: no engine wrote this line
+            fields[masked(k)] = (masked(before[k]), None)
+        else:
+            _diff(k, before.get(k), after.get(k), fields)
     return tuple(criteria), fields
 
 
@@ -138,7 +157,10 @@ def masked(value: Any) -> Any:
 def _diff(path: str, a: Any, b: Any, out: dict[str, tuple[Any, Any]]) -> None:
     if isinstance(a, dict) and isinstance(b, dict):
         for k in sorted(set(a) | set(b)):
-            _diff(f"{path}.{k}", a.get(k), b.get(k), out)
+            if k in a and k not in b:  # a key no engine wrote here, null or not: (null, null) when null
+                out[masked(f"{path}.{k}")] = (masked(a[k]), None)
+            else:
+                _diff(f"{path}.{k}", a.get(k), b.get(k), out)
     elif _unlike(a, b):
         out[masked(path)] = (masked(a), masked(b))
 

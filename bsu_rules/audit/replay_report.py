@@ -3,7 +3,8 @@
 A ``ReplayItem`` is the replay of one line (``Status``: identical, different, engine drift, a rule
 set or an input missing, unvouched by the snapshot given, inserted, error), with the criteria and fields that differ; a
 ``ReplayReport`` holds every item and the log's chain. ``tally`` and ``tally_what_if`` count items by
-status (what-if decisions also by their overrides), and ``summary`` is the table ``replay`` prints.
+status (what-if decisions also by their overrides), ``tally_uncompared`` the identical ones of the first engine
+not compared on a later field, and ``summary`` is the table ``replay`` prints.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from bsu_rules.audit.chain import Verification
-from bsu_rules.audit.comparison import CriterionChange
+from bsu_rules.audit.comparison import FIRST_ENGINE, LATER_FIELDS, CriterionChange, later_fields_left
 from bsu_rules.decisions import Decision
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.override_texts import override_options
@@ -102,8 +103,12 @@ class ReplayReport:
     def rows(self) -> list[dict[str, Any]]:
         return [i.row() for i in self.items]
 
+    @property
+    def uncompared(self) -> dict[str, int]:
+        return tally_uncompared(self.items)
+
     def summary(self) -> str:
-        return summary(self.counts, self.chain, self.what_if)
+        return summary(self.counts, self.chain, self.what_if, self.uncompared)
 
     def __str__(self) -> str:
         return self.summary()
@@ -129,8 +134,24 @@ def tally_what_if(items: Iterable[ReplayItem],
     return out
 
 
-def summary(counts: dict[str, int], chain: Verification, what_if: dict[str, dict[str, int]] | None = None) -> str:
-    """The summary table: decisions per status (and how many of them are what-if), then the chain."""
+def tally_uncompared(items: Iterable[ReplayItem], counts: dict[str, int] | None = None) -> dict[str, int]:
+    """The identical decisions whose line names ``FIRST_ENGINE`` and lacks a ``LATER_FIELDS`` field its replay has
+    (not compared on it: a later engine's line edited so replays the same), per field (added to ``counts`` if
+    given; "" counts the decisions)."""
+    out = counts if counts is not None else {}
+    for item in items:
+        if item.status is Status.IDENTICAL and item.logged is not None and item.replayed is not None \
+                and (left := later_fields_left(item.logged, item.replayed)):
+            out[""] = out.get("", 0) + 1
+            for name in left:
+                out[name] = out.get(name, 0) + 1
+    return out
+
+
+def summary(counts: dict[str, int], chain: Verification, what_if: dict[str, dict[str, int]] | None = None,
+            uncompared: dict[str, int] | None = None) -> str:
+    """The summary table: decisions per status (and how many of them are what-if), the identical ones not compared
+    on a later field (``tally_uncompared``), then the chain."""
     what_if = what_if or {}
     total: dict[str, int] = {}
     for by in what_if.values():
@@ -139,6 +160,10 @@ def summary(counts: dict[str, int], chain: Verification, what_if: dict[str, dict
     lines = [f"{'status':<16} {'decisions':>9}"]
     lines += [f"{k:<16} {v:>9}{_of_them(what_if.get(k, {}))}" for k, v in counts.items()]
     lines.append(f"{'total':<16} {sum(counts.values()):>9}{_of_them(total)}")
+    if n := (uncompared or {}).get("", 0):
+        fields = " or ".join(f for f in LATER_FIELDS if (uncompared or {}).get(f))
+        lines.append(f"{n} identical line{' names' if n == 1 else 's name'} {FIRST_ENGINE} and "
+                     f"{'was' if n == 1 else 'were'} not compared on {fields} (--all shows them)")
     return "\n".join([*lines, f"chain: {chain}"])
 
 

@@ -25,7 +25,14 @@ import orjson
 
 from bsu_rules.audit.archive import ArchiveError, MissingBase, load_archived
 from bsu_rules.audit.chain import Line, Problem, Verifier, read_log
-from bsu_rules.audit.comparison import FIRST_ENGINE, compare, known_engine, later_fields_left, masked
+from bsu_rules.audit.comparison import (
+    FIRST_ENGINE,
+    compare,
+    known_engine,
+    later_fields_dropped,
+    later_fields_left,
+    masked,
+)
 from bsu_rules.audit.replay_report import ReplayItem, ReplayReport, Status
 from bsu_rules.audit.snapshot import KEY_ENV, Members, key_id, members_by_hash, pseudonym, warn_published
 from bsu_rules.decisions import Decision, mask_logged
@@ -290,9 +297,10 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
     engine = old.get("engine")
     if not known_engine(engine, ENGINE):  # no engine made it: nothing drifted, and it is never identical
         fields = {"engine": (clipped(shown) if isinstance(shown := masked(engine), str) else shown, ENGINE), **fields}
+    dropped = later_fields_dropped(old, new, ENGINE) if criteria or fields else []  # no engine's drift: an edit
     status = Status.IDENTICAL if not criteria and not fields else \
-        Status.ENGINE_DRIFT if engine != ENGINE and known_engine(engine, ENGINE) else Status.DIFFERENT
-    reason = _unchecked(status, engine, old, new)
+        Status.ENGINE_DRIFT if engine != ENGINE and known_engine(engine, ENGINE) and not dropped else Status.DIFFERENT
+    reason = _unchecked(status, engine, old, new, dropped)
     if given and source == "log":  # the input hash replayed is the logged one: nothing vouches for the inputs
         status = Status.UNVOUCHED if status is Status.IDENTICAL else status
         reason = reason + ("; " if reason else "") + (f"no record of the snapshot has the decision's input sha256 "
@@ -303,9 +311,14 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
                       fields=fields, replayed=new, rules=ruleset, **head)
 
 
-def _unchecked(status: Status, engine: object, old: dict[str, Any], new: Decision) -> str:
+def _unchecked(status: Status, engine: object, old: dict[str, Any], new: Decision, dropped: list[str]) -> str:
     """What a replay could not check of a line: whose the difference is under another engine (it or an edit), the
-    engine a line names that none is, the fields a line of the first engine is not compared on; "" for none."""
+    engine a line names that none is, the fields a line of the first engine is not compared on; or why a line of an
+    engine that wrote the later fields it lacks (``dropped``) is no drift; "" for none."""
+    if dropped:
+        return (f"the line names engine {engine}, which wrote {' and '.join(dropped)} (every release after "
+                f"{FIRST_ENGINE} did): a line of it without {'them' if len(dropped) > 1 else 'it'} was edited (its "
+                "chain rebuilt), whatever else differs")
     if status is Status.ENGINE_DRIFT:
         return ("the line names an earlier engine than this one: the difference may be what changed between the two "
                 "(CHANGELOG.md says) or an edit of the line, its engine named anew and its chain rebuilt, which replay "

@@ -11,7 +11,7 @@ from typing import Any
 from bsu_rules.audit.chain import Verifier
 from bsu_rules.audit.checkpoints import checkpoints_path
 from bsu_rules.audit.log import AuditError
-from bsu_rules.audit.replay_report import ReplayItem, Status, summary, tally, tally_what_if
+from bsu_rules.audit.replay_report import ReplayItem, Status, summary, tally, tally_uncompared, tally_what_if
 from bsu_rules.audit.rerun import iter_replay
 from bsu_rules.cli.options import Inputs, add_key_options, nik, positive_int, pseudonym_key
 from bsu_rules.decisions import mask_logged
@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
     key = pseudonym_key(args, reading=True) if args.nik or args.members else None
     counts = {s.value: 0 for s in Status}
     what_if: dict[str, dict[str, int]] = {}  # the what-if decisions among them
+    uncompared: dict[str, int] = {}  # the identical ones of the first engine not compared on a later field
     shown: list[Any] = []
     missing: dict[tuple[str, str, str, str], _Missing] = {}  # the lines a rule set or input missing leaves
     seen: set[int | None] = set()  # the seqs replayed
@@ -61,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
                                 chain=verifier, notes=notes, ignore_unknown=args.ignore_unknown):
             tally([item], counts)
             tally_what_if([item], what_if)
+            tally_uncompared([item], uncompared)
             seen.add(item.seq)
             if args.members and item.source == "log":
                 unmatched.append(item.line)
@@ -115,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         print(text if isinstance(text, str) else "\n".join(text.said()))
     if sum(counts.values()) and (args.all or counts[Status.IDENTICAL.value] < sum(counts.values())):
         print()
-    print(summary(counts, chain, what_if))
+    print(summary(counts, chain, what_if, uncompared))
     return 0 if ok else 1
 
 
@@ -183,8 +185,8 @@ def _described(item: ReplayItem) -> list[str]:
     if item.status is Status.ENGINE_DRIFT:
         engine = item.engine if isinstance(item.engine, str) else json.dumps(item.engine)  # masked as logged
         out.append(f"  engine: {clipped(engine)} -> current")  # cut as a logged text is: an edited line's may be long
-    for path, (a, b) in item.fields.items():
-        out.append(f"  {path}: {_show(a)} -> {_show(b)}")
+    for path, (a, b) in item.fields.items():  # null both sides: a key the replay has not, logged null
+        out.append(f"  {path}: {_show(a)} -> {'absent' if a is None and b is None else _show(b)}")
     for c in item.criteria:
         old, new = c.old or {}, c.new or {}
         state = f"{old.get('outcome', 'absent')} -> {new.get('outcome', 'absent')}" if "outcome" in c.changed \
@@ -194,10 +196,12 @@ def _described(item: ReplayItem) -> list[str]:
             if field == "values":
                 a_vals, b_vals = old.get("values") or {}, new.get("values") or {}
                 for label in sorted(set(a_vals) | set(b_vals)):
-                    if a_vals.get(label) != b_vals.get(label):
-                        out.append(f"    {label}: {_show(a_vals.get(label))} -> {_show(b_vals.get(label))}")
+                    if a_vals.get(label) != b_vals.get(label) or label not in b_vals:
+                        out.append(f"    {label}: {_show(a_vals.get(label))} -> "
+                                   f"{_show(b_vals.get(label)) if label in b_vals else 'absent'}")
             elif field != "outcome":
-                out.append(f"    {field}: {_show(old.get(field))} -> {_show(new.get(field))}")
+                out.append(f"    {field}: {_show(old.get(field))} -> "
+                           f"{_show(new.get(field)) if field in new else 'absent'}")
     return out
 
 
