@@ -124,10 +124,7 @@ def _differences(before: dict[str, Any], after: dict[str, Any], later: frozenset
     if order != [r["id"] for r in after["rules"]]:  # the list: one listed twice or moved, unseen by id
         fields["rules"] = (masked(order), [r["id"] for r in after["rules"]])
     for k in sorted((set(before) | set(after)) - {"rules", "engine"} - later):
-        if k in before and k not in after:  # a field the replay has not, even null: no engine wrote this line
-            fields[masked(k)] = (masked(before[k]), None)
-        else:
-            _diff(k, before.get(k), after.get(k), fields)
+        _diff(k, before.get(k), after.get(k, _ABSENT), fields)
     return tuple(criteria), fields
 
 
@@ -154,13 +151,16 @@ def masked(value: Any) -> Any:
     return value
 
 
+_ABSENT = object()
+"""A key the replay has not: one the logged decision has there is a difference, null or not (no engine wrote it)."""
+
+
 def _diff(path: str, a: Any, b: Any, out: dict[str, tuple[Any, Any]]) -> None:
-    if isinstance(a, dict) and isinstance(b, dict):
+    if b is _ABSENT:  # (null, null) when the logged value is null
+        out[masked(path)] = (masked(a), None)
+    elif isinstance(a, dict) and isinstance(b, dict):
         for k in sorted(set(a) | set(b)):
-            if k in a and k not in b:  # a key no engine wrote here, null or not: (null, null) when null
-                out[masked(f"{path}.{k}")] = (masked(a[k]), None)
-            else:
-                _diff(f"{path}.{k}", a.get(k), b.get(k), out)
+            _diff(f"{path}.{k}", a.get(k), b.get(k, _ABSENT), out)
     elif _unlike(a, b):
         out[masked(path)] = (masked(a), masked(b))
 
