@@ -286,3 +286,31 @@ def test_a_lazy_package_lists_each_public_name_once_and_no_internal() -> None:
         assert len(names) == len(set(names)) and set(public) <= set(names)
         assert not {"TYPE_CHECKING", "annotations", "lazy", "_WHERE", "_lazy", "evaluators", "pages"} & set(names)
         assert {n for n in names if not n.startswith("__")} == {n for n in public if not n.startswith("__")}
+
+
+@pytest.mark.parametrize("setting", [None, ""])
+def test_the_program_runs_without_pydantic_plugins_unless_its_caller_asks(tmp_path: Path, setting: str | None) -> None:
+    """A pydantic plugin would see every value the program validates (full NIKs among them): ``bsu-rules`` leaves
+    the plugins installed beside it unloaded, unless ``PYDANTIC_DISABLE_PLUGINS`` is set by whoever runs it."""
+    import os
+    import subprocess
+    import sys
+
+    site, seen = tmp_path / "site", tmp_path / "seen"
+    (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "spy_plugin-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\n"
+                                                                "Version: 1.0\n", "utf-8")
+    (site / "spy_plugin-1.0.dist-info" / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n",
+                                                                        "utf-8")
+    (site / "spy_plugin.py").write_text(
+        f"import pathlib\npathlib.Path({str(seen)!r}).write_text('loaded')\n"
+        "class Plugin:\n    def new_schema_validator(self, *args, **kwargs):\n        return None, None, None\n"
+        "plugin = Plugin()\n", "utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env["PYTHONPATH"] = os.pathsep.join([str(site), str(ROOT), env.get("PYTHONPATH", "")])
+    if setting is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = setting  # set, even to nothing: the caller's choice
+    done = subprocess.run([sys.executable, "-m", "bsu_rules", "schema", "decision"], capture_output=True,
+                          text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert seen.exists() is (setting is not None)
