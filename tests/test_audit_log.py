@@ -747,16 +747,32 @@ def test_a_key_the_documentation_gives_is_warned_of_by_the_library_once_a_call_a
 
 
 @pytest.mark.parametrize(("key", "said"), [(b"\x00" * 64, "64 bytes of only 1 distinct value (not shown)"),
-                                           (b"abab" * 8, "32 bytes of only 2 distinct values (not shown)")])
-def test_a_key_of_one_repeated_byte_is_warned_of_and_a_device_refused(tmp_path: Path, key: bytes, said: str,
-                                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    """A key of NUL bytes, or of one or two characters repeated, is as guessable as a short one;
-    `--key-file /dev/zero` (65 536 NUL bytes) is refused as the device it is."""
+                                           (b"abab" * 8, "32 bytes of only 2 distinct values (not shown)"),
+                                           (b"abc" * 6, "18 bytes of only 3 distinct values (not shown)")])
+def test_a_key_of_a_few_repeated_bytes_is_refused_as_a_short_one_and_a_device_too(
+        tmp_path: Path, key: bytes, said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A key of NUL bytes, or of a few characters repeated, is as guessable as a short one: refused for a new log
+    or batch by the commands and the library alike, its bytes never shown, and warned of when what it made before
+    is read; four distinct values are taken. `--key-file /dev/zero` (65 536 NUL bytes) is refused as the device it
+    is."""
+    from bsu_rules.batch.run import run_batch
+
     (tmp_path / "k").write_bytes(key)
+    (tmp_path / "k").chmod(0o600)
     log = str(tmp_path / "l.jsonl")
-    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", log, "--key-file", str(tmp_path / "k")]) == 0
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", log, "--key-file", str(tmp_path / "k")]) == 2
     err = capsys.readouterr().err
-    assert f"the key is {said}: it is guessed at once" in err and "0x" not in err and "abab" not in err
+    assert f"the key is {said}: it is guessed at once" in err and "make a key of 32 random bytes" in err
+    assert "0x" not in err and "abab" not in err and "abc" not in err and not Path(log).exists()
+    for make in (lambda: DecisionLog(tmp_path / "api.jsonl", key=key),
+                 lambda: run_batch("bsu-2022", EXAMPLES, tmp_path / "o.parquet", key=key)):
+        with pytest.raises(ValueError, match=f"the key is {said.replace('(', '[(]').replace(')', '[)]')}") as raised:
+            make()
+        assert key.decode("latin-1") not in str(raised.value)
+    args = argparse.Namespace(key_file=str(tmp_path / "k"), files=[], input=None, members=None)
+    assert pseudonym_key(args, reading=True) == key  # what such a key made before is read with it
+    assert f"warning: {tmp_path / 'k'}: the key is {said}: it is guessed at once" in capsys.readouterr().err
+    DecisionLog(tmp_path / "four.jsonl", key=b"abcd" * 4)
     assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", log, "--key-file", "/dev/zero"]) == 2
     assert "/dev/zero: a device, not a regular file: give the file holding the key" in capsys.readouterr().err
     with pytest.raises(TypeError, match="a pseudonymisation key is str or bytes, not int"):

@@ -467,7 +467,7 @@ def test_decide_batch_says_what_it_takes_when_given_a_file_or_a_text_key(tmp_pat
         decide_batch("bsu-2022", None, table, key="k")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"^a rule set is named by its id or its file's path .* not bytes: decode it"):
         load_ruleset(b"bsu-2022")  # type: ignore[arg-type]
-    assert decide_batch("bsu-2022", None, table, key=b"k" * 16).num_rows == 3
+    assert decide_batch("bsu-2022", None, table, key=b"kunci-batch-16-b!").num_rows == 3
 
 
 def test_parquet_schema_problems(tmp_path: Path) -> None:

@@ -53,24 +53,32 @@ SHORT_KEY = 16
 ``nik_key``: ``new_key``), and only warned of by the commands when what one made before is read: every log line
 carries its fingerprint, against which a key this short is tried offline, and with it every NIK it hides."""
 
+FEW_BYTE_VALUES = 4
+"""A key of fewer distinct byte values (one repeated byte: ``/dev/zero``, ``aaaa…``) is refused as a short one is."""
 
-def short_key(key: bytes) -> str | None:
-    """Why ``key`` is too short to make new keyed output with (how to make one left to the caller), or None for a key
-    of ``SHORT_KEY`` bytes or more. The one rule the commands and the library both apply."""
-    if len(key) >= SHORT_KEY:
-        return None
-    return (f"the key is {len(key)} byte{'s' if len(key) != 1 else ''}, shorter than {SHORT_KEY}: every log line "
-            "carries its fingerprint, against which a key this short is tried offline, and with it the pseudonyms "
-            "and input hashes it protects")
+
+def weak_key(key: bytes) -> str | None:
+    """Why ``key`` is too weak to make new keyed output with (how to make one left to the caller): shorter than
+    ``SHORT_KEY`` bytes, or of fewer than ``FEW_BYTE_VALUES`` distinct byte values (its bytes never shown); None
+    for a key of neither. The one rule the commands and the library both apply."""
+    if len(key) < SHORT_KEY:
+        return (f"the key is {len(key)} byte{'s' if len(key) != 1 else ''}, shorter than {SHORT_KEY}: every log "
+                "line carries its fingerprint, against which a key this short is tried offline, and with it the "
+                "pseudonyms and input hashes it protects")
+    if len(distinct := set(key)) < FEW_BYTE_VALUES:
+        return (f"the key is {len(key)} bytes of only {len(distinct)} distinct value{'s' if len(distinct) > 1 else ''} "
+                "(not shown): it is guessed at once, and with it the pseudonyms and input hashes it protects")
+    return None
 
 
 def new_key(key: str | bytes) -> bytes:
     """``key_bytes(key)`` for a key new keyed output is made with (a decision log written, a batch's ``nik_key``);
-    ValueError, as for an empty key, for one shorter than ``SHORT_KEY`` bytes. Reading what such a key made before
-    (``replay``, ``pseudonym``, ``input_hash``) takes it still."""
+    ValueError, as for an empty key, for a weak one (``weak_key``: shorter than ``SHORT_KEY`` bytes, or of a few
+    byte values repeated). Reading what such a key made before (``replay``, ``pseudonym``, ``input_hash``) takes
+    it still."""
     data = key_bytes(key)
-    if (short := short_key(data)) is not None:
-        raise ValueError(f"pseudonymisation key: {short}; make a key of 32 random bytes (secrets.token_bytes(32)) "
+    if (weak := weak_key(data)) is not None:
+        raise ValueError(f"pseudonymisation key: {weak}; make a key of 32 random bytes (secrets.token_bytes(32)) "
                          "and keep it as long as what it makes")
     return data
 

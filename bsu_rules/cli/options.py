@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bsu_rules.audit.snapshot import KEY_ENV, SHORT_KEY, published_words, short_key
+from bsu_rules.audit.snapshot import KEY_ENV, SHORT_KEY, published_words, weak_key
 from bsu_rules.errors import InputError, file_kind, is_device
 from bsu_rules.members.redact import hidden_path, shortened
 from bsu_rules.ruleset.override_texts import override_options
@@ -66,9 +66,9 @@ def pseudonym_key(args: argparse.Namespace, reading: bool = False) -> bytes | No
     """The key from ``--key-file`` (its first line, without a byte order mark), the environment (without
     a line end) or (with a warning) ``--pseudonymize-key``; InputError for a key that is empty or only
     spaces (the environment variable set but empty among them: a secret that did not arrive, unless ``reading``
-    or ``--full-nik`` asks for no key), or shorter
-    than ``SHORT_KEY`` bytes unless ``reading`` (a log or batch made with it before is replayed or explained:
-    only warned of). However it is given, the same key gives the same pseudonyms."""
+    or ``--full-nik`` asks for no key), or weak
+    (``weak_key``: short, or a few byte values repeated) unless ``reading`` (a log or batch made with it before is
+    replayed or explained: only warned of). However it is given, the same key gives the same pseudonyms."""
     given = getattr(args, "pseudonymize_key", None)
     if given:
         print(f"bsu-rules: warning: a key on the command line can be seen by other users (ps, shell history); "
@@ -137,21 +137,20 @@ _BOM = "\ufeff".encode()  # an editor's mark at the start of a text file, not pa
 def _key(key: bytes, where: str, what: str, reading: bool) -> bytes:
     if not key.strip():
         raise InputError([(where, f"{what} is empty or only spaces")])
-    short = f"the key is {len(key)} byte{'s' if len(key) != 1 else ''}"
-    if (too_short := short_key(key)) is not None and not reading:  # the library's rule (``new_key``), said here
-        raise InputError([(where, f"{too_short}; make a key of 32 random bytes (head -c 32 /dev/urandom | base64 > "
+    weak = weak_key(key)
+    if weak is not None and not reading:  # the library's rule (``new_key``), said here
+        raise InputError([(where, f"{weak}; make a key of 32 random bytes (head -c 32 /dev/urandom | base64 > "
                                   "pseudonym.key; chmod 600 pseudonym.key) and give --key-file pseudonym.key")])
     if (published := published_words(key)) is not None:  # known to all, not merely guessable: said so, not refused
         print(f"bsu-rules: warning: {where}: {published}; make a key of your own (head -c 32 /dev/urandom | base64 "
               f"> pseudonym.key) and start a new log with it", file=sys.stderr)  # the library's warning: not again
-    elif too_short is not None:
-        print(f"bsu-rules: warning: {where}: {short}: every log line carries its fingerprint, "
-              f"against which a short or guessable key can be tried offline, and with it the pseudonyms and input "
-              f"hashes it protects; use {SHORT_KEY} random bytes or more (openssl rand -hex 32)", file=sys.stderr)
-    elif len(distinct := set(key)) < FEW_BYTE_VALUES:
-        print(f"bsu-rules: warning: {where}: the key is {len(key)} bytes of only {len(distinct)} distinct "
-              f"value{'s' if len(distinct) > 1 else ''} (not shown): it is guessed at once, and with it the "
-              f"pseudonyms and input hashes it protects; use random bytes (openssl rand -hex 32)", file=sys.stderr)
+    elif weak is not None and len(key) < SHORT_KEY:  # what such a key made before, read
+        print(f"bsu-rules: warning: {where}: the key is {len(key)} byte{'s' if len(key) != 1 else ''}: every log "
+              f"line carries its fingerprint, against which a short or guessable key can be tried offline, and with "
+              f"it the pseudonyms and input hashes it protects; use {SHORT_KEY} random bytes or more (openssl rand "
+              f"-hex 32)", file=sys.stderr)
+    elif weak is not None:
+        print(f"bsu-rules: warning: {where}: {weak}; use random bytes (openssl rand -hex 32)", file=sys.stderr)
     return key
 
 
@@ -165,10 +164,6 @@ def open_key_warning(path: str, mode: int, undoes: str) -> None:
     shown = hidden_path(path)
     print(f"bsu-rules: warning: {shown}: the key file's permissions {stat.S_IMODE(mode):04o} let other users {can} "
           f"it: whoever reads it can {undoes}; make it readable by you alone: chmod 600 {shown}", file=sys.stderr)
-
-
-FEW_BYTE_VALUES = 4
-"""A key of fewer distinct byte values is warned of (one repeated byte: ``/dev/zero``, ``aaaa…``)."""
 
 
 def nik(text: str) -> str:
