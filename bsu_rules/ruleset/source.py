@@ -13,17 +13,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
-from yaml.composer import Composer
+from ruamel.yaml.tag import Tag
 
 try:
+    from yaml._yaml import get_version as _libyaml_version
     from yaml.cyaml import CParser
 except ImportError:  # a PyYAML built without libyaml: ruamel reads every text
     CParser = None
@@ -119,12 +119,12 @@ def read_yaml(text: str | bytes, file: str) -> Located:
     if _LIBYAML and not _ruamel_only(text):
         try:
             root = _Libyaml(text).get_single_node()
+            fast = _filled(Located(file=file, data=None, lines=out.lines), root) \
+                if root is not None and root.id != "scalar" else None
         except (yaml.YAMLError, RecursionError, UnicodeError, ValueError, _Empty):
-            root = None
-        if root is not None and root.id != "scalar":
-            fast = _filled(Located(file=file, data=None, lines=out.lines), root)
-            if not fast.diagnostics:  # anything to tell is told as it always was: by ruamel, where it places it
-                return fast
+            fast = None
+        if fast is not None and not fast.diagnostics:  # anything to tell is told as it always was: by ruamel,
+            return fast  # where it places it
     try:
         root = _ruamel().compose(text)
     except MarkedYAMLError as exc:
@@ -187,7 +187,9 @@ def _filled(out: Located, root: Any) -> Located:
     return out
 
 
-_LIBYAML = CParser is not None
+_LIBYAML = CParser is not None and _libyaml_version() >= (0, 2, 5)
+"""Whether libyaml reads a text first: from 0.2.5 it stops at 1,000 levels of nesting, so that its composer,
+which recurses in C, never runs out of stack (with an older one ruamel reads every text)."""
 
 
 def _ruamel() -> YAML:
@@ -218,36 +220,44 @@ def _ruamel_only(text: str) -> bool:
 
 _NO_CHARACTER = re.compile(r"\\U(?:0*1[1-9A-Fa-f]|0*[2-9A-Fa-f][0-9A-Fa-f])[0-9A-Fa-f]{4}")
 _RESOLVER = VersionedResolver()
-_KIND = {yaml.ScalarNode: ScalarNode, yaml.SequenceNode: SequenceNode, yaml.MappingNode: MappingNode}
+_TAGS = {yaml.ScalarNode: str(_RESOLVER.DEFAULT_SCALAR_TAG), yaml.SequenceNode: str(_RESOLVER.DEFAULT_SEQUENCE_TAG),
+         yaml.MappingNode: str(_RESOLVER.DEFAULT_MAPPING_TAG)}
+"""The tag of a node no implicit tag is looked up for, by its kind, as ruamel gives it."""
+
+
+@cache
+def _implicit() -> dict[str | None, tuple[tuple[str, Any], ...]]:
+    """ruamel's implicit tags of a plain scalar in YAML 1.2 (its default version, which a text read by libyaml
+    keeps: it has no directive), by the first character they start with: each tag and its pattern."""
+    return {first: tuple((str(Tag(suffix=tag)), pattern) for tag, pattern in found)
+            for first, found in _RESOLVER.versioned_resolver.items()}
 
 
 @lru_cache(maxsize=4096)
-def _resolved(kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
-    """The tag ruamel gives a node, the same for the same text: a rule file and its glossary repeat many keys and
-    values, and ruamel looks the YAML version up anew for each (twice, through caught exceptions)."""
-    return str(_RESOLVER.resolve(_KIND[kind], value, implicit))
+def _plain_tag(value: str) -> str:
+    """The tag ruamel gives a plain scalar, as its ``VersionedResolver.resolve`` finds it (without looking the
+    YAML version up anew for each value, twice through caught exceptions), the same for the same text: a rule
+    file and its glossary repeat many keys and values."""
+    implicit = _implicit()
+    for tag, pattern in (*implicit.get(value[:1], ()), *implicit.get(None, ())):
+        if pattern.match(value):
+            return tag
+    return _TAGS[yaml.ScalarNode]
 
 
 class _Empty(Exception):
     """An empty value: ruamel reads the text, so that its diagnostics are placed as they always were."""
 
 
-class _Libyaml(Composer, CParser or object):  # type: ignore[misc]
-    """libyaml's events composed into nodes (in Python, so that nesting meets the recursion limit),
-    each implicit tag resolved as ruamel resolves it (YAML 1.2: ``yes`` is text, not true)."""
+class _Libyaml(CParser or object):  # type: ignore[misc]
+    """libyaml's events composed into nodes by libyaml, each implicit tag resolved as ruamel resolves it
+    (YAML 1.2: ``yes`` is text, not true); an empty plain value (libyaml places it where it starts, ruamel
+    where the next token does) is found as the nodes are read (``_filled``)."""
 
-    def __init__(self, text: str) -> None:
-        CParser.__init__(self, text)
-        Composer.__init__(self)
-
-    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
-        return _resolved(kind, value, implicit)
-
-    def compose_scalar_node(self, anchor: str | None) -> Any:
-        node = super().compose_scalar_node(anchor)
-        if node.value == "" and not node.style:
-            raise _Empty  # libyaml places an empty value where it starts, ruamel where the next token does
-        return node
+    def resolve(self, kind: type, value: str | None, implicit: Any) -> str:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _plain_tag(value or "")
+        return _TAGS[kind]
 
     def descend_resolver(self, parent: Any, index: Any) -> None:
         """No path-dependent tags (ruamel's safe loader has none either)."""
@@ -326,6 +336,8 @@ def _convert(node: Any, path: Path, out: Located, budget: list[int]) -> Any:
     if node.id == "mapping":
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.id == "scalar" and key_node.style == "" and key_node.value == "":  # libyaml's empty key
+                raise _Empty
             if not _plain(key_node, out):
                 continue
             key = _scalar(key_node) if key_node.id == "scalar" else None
@@ -350,6 +362,8 @@ def _convert(node: Any, path: Path, out: Located, budget: list[int]) -> Any:
         return result
     if node.id == "sequence":
         return [_convert(item, (*path, i), out, budget) for i, item in enumerate(node.value)]
+    if node.style == "" and node.value == "":  # an empty plain value libyaml read (ruamel's style is None)
+        raise _Empty
     out.styles[path] = node.style or None  # a plain scalar's: None (ruamel), "" (libyaml)
     value = _scalar(node)
     if isinstance(value, str) and (control := CONTROL.search(value) or _UNSEEN.search(value)):  # "\\x1b" in quotes
