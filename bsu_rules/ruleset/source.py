@@ -45,6 +45,9 @@ def dotted(path: Path) -> str:
 _STANDARD = "tag:yaml.org,2002:"
 _PLAIN = frozenset({"str", "int", "float", "bool", "null", "timestamp", "map", "seq"})
 """The standard tags of plain data (what a plain scalar, mapping or list resolves to)."""
+_TEXT = _STANDARD + "str"
+_PLAIN_TAGS = frozenset(_STANDARD + kind for kind in _PLAIN)
+_LONE_TAG = re.compile(r"!(\s|$)")
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 
 
@@ -304,8 +307,10 @@ def _plain(node: Any, out: Located) -> bool:
     error where it is written, never silently dropped."""
     tag = str(node.tag)
     line, col = node.start_mark.line, node.start_mark.column
+    if tag in _PLAIN_TAGS and (line >= len(out.lines) or not out.lines[line].startswith("!", col)):
+        return True  # what follows, told at once for the many values with nothing to tell
     written = out.lines[line][col:] if line < len(out.lines) else ""
-    if re.match(r"!(\s|$)", written):  # `! x`: YAML drops a lone `!`, and `! known(x)` would mean `known(x)`
+    if _LONE_TAG.match(written):  # `! x`: YAML drops a lone `!`, and `! known(x)` would mean `known(x)`
         tag = "!"
     elif tag.startswith(_STANDARD) and tag.removeprefix(_STANDARD) in _PLAIN:
         return True
@@ -357,8 +362,9 @@ def _convert(node: Any, path: Path, out: Located, budget: list[int]) -> Any:
                                f"key `{hide_identifiers(key[:80])}` is repeated (first at line {first[0]})")
                 )
                 continue
-            out.keys[(*path, key)] = kpos
-            result[key] = _convert(value_node, (*path, key), out, budget)
+            at = (*path, key)
+            out.keys[at] = kpos
+            result[key] = _convert(value_node, at, out, budget)
         return result
     if node.id == "sequence":
         return [_convert(item, (*path, i), out, budget) for i, item in enumerate(node.value)]
@@ -380,6 +386,8 @@ def _convert(node: Any, path: Path, out: Located, budget: list[int]) -> Any:
 
 def _scalar(node: Any) -> Any:
     tag, text = str(node.tag), node.value
+    if tag == _TEXT:  # most values
+        return text
     if tag.endswith(":null"):
         return None
     if tag.endswith(":bool"):
