@@ -22,6 +22,7 @@ from bsu_rules.bounds import MIRROR, AtLeast
 from bsu_rules.catalogue import FUNCTIONS, Function
 from bsu_rules.catalogue.areas import PROVINCE_ONLY, regency_provinces
 from bsu_rules.members.contract import leaf_at
+from bsu_rules.members.model import REGENCY_CODE, REGENCY_CODES
 from bsu_rules.ruleset.expressions import Binary, BoolOp, Call, Cond, ListLit, Lit, Name, Node, Unary, Unhandled
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.semantics import TRUTHS, Truth, binary, in_table, k_and, k_if, k_not, k_or, strict
@@ -76,6 +77,18 @@ Abstract = Const | Bools | OneOf | Span | Top
 Shape = list[tuple[str, Callable[[str], bool]]]
 _RESULT_PATTERNS = {"province": (r"[0-9]{2}", "a province code: two digits, such as 32")}
 """Catalogue functions that return codes: the pattern of their result, and it in words."""
+_REGENCY_CODES = frozenset(REGENCY_CODES)
+
+
+def _fits(pattern: str) -> Callable[[str], bool]:
+    """Whether a key fits a member field's pattern, as ``re.search`` finds it: the codes of the pattern of
+    regency codes looked up (every code it takes is listed; its `$` also ends a text before a final line break),
+    which takes no time where compiling it took longer than reading the rule file."""
+    if pattern == REGENCY_CODE:
+        return lambda k: k.removesuffix("\n") in _REGENCY_CODES
+    return lambda k: re.search(pattern, k) is not None
+
+
 def _regency_key(test: Callable[[str], bool], provinces: frozenset[str]) -> Callable[[str], bool]:
     """A key shape's test, less the codes ``regency`` gives as unknown (a province of ``provinces``
     without its regency)."""
@@ -275,7 +288,7 @@ class Folder:
                 if leaf is None or leaf.pattern is None:
                     return None
                 pattern, said = leaf.pattern, f"a {leaf.description}" if leaf.description else leaf.pattern
-                return [(said, lambda k: re.search(pattern, k) is not None)]
+                return [(said, _fits(pattern))]
             case Name(parts=("fact", name, *_)):
                 return self.key_shape(self.rs.facts[name])
             case Name():
