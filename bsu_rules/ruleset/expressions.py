@@ -10,8 +10,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from lark import Token, Transformer, Tree, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from bsu_rules.ruleset.grammar import parser
 from bsu_rules.ruleset.spelling import (
@@ -207,13 +207,7 @@ def _built(text: str) -> Node:
         raise _other_digits(text, at or 0) or _with_exponent(text, at or 0) or _written_number(text, at or 0) or \
             ParseError(message, max(0, at or 0), hint) from None
     _check_depth(tree)
-    try:
-        node = _Build().transform(tree)
-    except VisitError as exc:
-        if isinstance(exc.orig_exc, ParseError):
-            raise exc.orig_exc from None
-        raise
-    assert isinstance(node, Node)
+    node = _Build().transform(tree)
     _check_grouped_depth(node)
     return node
 
@@ -433,8 +427,16 @@ def _tok(token: Token) -> tuple[int, int]:
     return token.start_pos, token.end_pos
 
 
-@v_args(meta=True)
-class _Build(Transformer[Token, Node]):
+class _Build:
+    """The expression tree of a parse tree: each branch built from its children, built first, left to right,
+    by the method named as its rule, given the branch's positions (as lark's ``Transformer`` under
+    ``v_args(meta=True)`` builds it, without wrapping each call: that took a third of a first parse)."""
+
+    def transform(self, tree: Tree[Token]) -> Node:
+        items = [self.transform(child) if isinstance(child, Tree) else child for child in tree.children]
+        built: Node = getattr(self, tree.data)(tree.meta, items)
+        return built
+
     def date(self, meta: Any, items: list[Token]) -> Node:
         token = items[0]
         try:
