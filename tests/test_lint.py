@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 from bsu_rules.cli import main
+from bsu_rules.members.model import REGENCY_CODE
 from bsu_rules.ruleset.diagnostics import Code, Diagnostic, Severity
 from bsu_rules.ruleset.editions import gaps, overlapping
+from bsu_rules.ruleset.folding import _fits
 from bsu_rules.ruleset.lint import CODES
 from bsu_rules.ruleset.loader import bundled_rules, check_file, load_ruleset
 from bsu_rules.ruleset.overrides import reform_of
@@ -850,3 +852,11 @@ def test_a_benefit_its_own_source_states_otherwise_is_warned_at_the_figure(
         assert d.severity == Severity.WARNING
         assert lines[d.line - 1][d.column - 1:] == text.split(f"\n  {field}: ", 1)[1].split("\n", 1)[0]
         assert d.message.startswith("the benefit's source says Rp")
+
+
+@pytest.mark.parametrize("key", ["3273", "3200", "1100", "3299", "9999", "32", "327", "32730", "3273\n", "3273\n\n",
+                                 "\n3273", " 3273", "3273 ", "", "\u0663\u0662\u0667\u0663", "3273\r"])
+def test_a_key_fits_the_pattern_of_regency_codes_as_the_pattern_finds_it(key: str) -> None:
+    """The codes of the pattern are looked up, not matched: the same keys fit (`$` also before a final break)."""
+    assert _fits(REGENCY_CODE)(key) is (re.search(REGENCY_CODE, key) is not None)
+    assert _fits(r"^[0-9]{4}$")(key) is (re.search(r"^[0-9]{4}$", key) is not None)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
 
 from bsu_rules.ruleset import source
 from bsu_rules.ruleset.source import Located, read_yaml
@@ -95,10 +97,18 @@ def test_any_text_reads_the_same(lines: list[tuple[str, str, str]]) -> None:
     "a: &x 1\n*x: 2\n", "- &a x\n- {*a: 1}\n", "- &a x\n- [*a:1]\n",  # an alias glued to a `:`
     "- &a:b x\n", "- &a?b x\n", "a: &a:b [1]\n", "- &a:b\n  - 1\n", "&a:b a: 1\n", "- &a%b x\n", "- &a@b x\n",
     "[" * 494 + "]" * 494 + "\n", "[" * 40 + "]" * 40 + "\n",  # nesting
+    "a:\nb: 1\n", ": b\n", "- \n- x\n", "a: {b: }\n", "a: [b, ]\n", "? \n: x\n", "a: &x\nb: *x\n",  # empty values
     'a: "\\U00110000"\n', 'a: "x \\ud800"\n',  # escapes that name no character
 ])
 def test_what_libyaml_reads_otherwise_ruamel_reads_and_tells(text: str) -> None:
     _same(text)
+
+
+@pytest.mark.parametrize("value", [*_VALUES, "Yes", "NULL", "Null", "0b101", ".5", "+.inf", "-.Inf", "1E3", "0.",
+                                   "=", "<<", "!x", "&a", "*a", "~x", "nan", " ", "12:30:00", "2022-01-01T10:00:00Z",
+                                   "1_0.5"])
+def test_a_plain_scalar_is_tagged_as_ruamel_tags_it(value: str) -> None:
+    assert source._plain_tag(value) == str(VersionedResolver().resolve(ScalarNode, value, (True, False)))
 
 
 RUAMEL_ONLY = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]|^(?:%|---|\.\.\.)|^ +$|[|>][-+0-9]*#|[\"']\s*:\S"
