@@ -150,6 +150,17 @@ def test_rows_picked_for_settling_are_the_rows_a_full_read_gives(population: dic
     assert picked.equals(full.filter(pc.is_in(full["_row"], value_set=rows)))
 
 
+def test_a_parquet_file_of_many_row_groups_reads_the_same_in_any_chunks(population: dict[str, Any],
+                                                                      tmp_path: Path) -> None:
+    """Its few-valued text (enumerations, history periods) is read as dictionaries where the chunks begin at
+    its row groups, as plain text where a chunk spans two: the rows read are the same either way."""
+    source = tmp_path / "groups.parquet"
+    pq.write_table(pq.read_table(population["folder"] / "m.parquet"), source, row_group_size=100)
+    reads = [pa.concat_tables(chunk.table for chunk in Reader(source, chunk_size=size)) for size in (N, 100, 50, 97)]
+    assert all(read.equals(reads[0]) for read in reads[1:])
+    assert [chunk.table.num_rows for chunk in Reader(source, chunk_size=150)][:2] == [150, 150]
+
+
 @given(st.integers(0, 30_000_000), st.sampled_from([100_000, 250_000, 1_000_000]))
 def test_a_parquet_file_is_shared_evenly_between_the_workers(rows: int, most: int) -> None:
     assert batch_run.even_chunks(rows, 5_000) == 5_000  # the scalar engine's chunks: already many
