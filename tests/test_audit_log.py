@@ -991,10 +991,10 @@ def test_the_library_refuses_a_short_key_for_new_keyed_output_as_the_commands_do
 def test_a_log_made_with_a_short_key_before_is_read_with_it_still(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A log written with a short key while one was taken is replayed, and its NIKs found, with that key."""
-    from bsu_rules.audit import replay, snapshot
+    from bsu_rules.audit import keys, replay
 
     with monkeypatch.context() as old:  # the engine that took a short key for a new log
-        old.setattr(snapshot, "SHORT_KEY", 1)
+        old.setattr(keys, "SHORT_KEY", 1)
         write_log(tmp_path / "l.jsonl", RECORDS[:3], key="pendek")
     with pytest.raises(ValueError, match="shorter than 16"):
         write_log(tmp_path / "new.jsonl", RECORDS[:3], key="pendek")

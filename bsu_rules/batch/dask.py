@@ -22,7 +22,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bsu_rules.audit.snapshot import new_key, warn_published
+from bsu_rules.audit.keys import new_key, warn_published
 from bsu_rules.batch.conform import conform
 from bsu_rules.batch.dedupe import KEYS, RESOLUTION_SCHEMA, held, mark, resolve
 from bsu_rules.batch.run import BATCH_SCHEMA, REJECTED, decide_batch

@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
-from bsu_rules.audit.snapshot import key_id, new_key, warn_published
+from bsu_rules.audit.keys import key_id, new_key, warn_published
 from bsu_rules.batch.dedupe import Repeats, candidates, held, mark, record_hashes, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.held import Held

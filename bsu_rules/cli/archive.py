@@ -10,8 +10,8 @@ from typing import Any
 
 from bsu_rules.audit.archive import archive_ruleset
 from bsu_rules.audit.checkpoints import CheckpointError, load_signing_key, signer
+from bsu_rules.audit.keys import KEY_ENV
 from bsu_rules.audit.log import AuditError, DecisionLog
-from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.batch.guard import among_rules
 from bsu_rules.batch.paths import identity
 from bsu_rules.cli.options import (

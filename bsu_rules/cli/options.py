@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bsu_rules.audit.snapshot import KEY_ENV, SHORT_KEY, published_words, weak_key
+from bsu_rules.audit.keys import KEY_ENV, SHORT_KEY, published_words, weak_key
 from bsu_rules.errors import InputError, file_kind, is_device
 from bsu_rules.members.redact import hidden_path, shortened
 from bsu_rules.ruleset.override_texts import override_options
