@@ -239,9 +239,21 @@ def used(ruleset: RuleSet) -> str:
 def read_ruleset(name: str) -> RuleSet:
     """A rule set (path or bundled id); the rule file of an archive entry is the entry, checked as replay
     checks it."""
-    from bsu_rules.audit.archive import entry_or_file  # lazy: --help and schema never read the archive code
+    from bsu_rules.ruleset.loader import load_ruleset, resolve  # lazy: --help and schema never read the rules
+
+    try:
+        folder = resolve(name).resolve().parent.name
+    except (OSError, RuntimeError):  # a loop of links: loading it says so
+        folder = ""
+    if not _ENTRY.fullmatch(folder):  # no archive entry holds it (``archive.archived_entry``): loaded as it is
+        return load_ruleset(name)
+    from bsu_rules.audit.archive import entry_or_file  # lazy: the archive code only for a file an entry may hold
 
     return entry_or_file(name)
+
+
+_ENTRY = re.compile(r"[0-9a-f]{64}")
+"""The name of an archive entry's folder, a rule set's sha256 (``fullmatch`` only)."""
 
 
 def load(name: str) -> RuleSet:
