@@ -45,7 +45,6 @@ from bsu_rules.evaluators.codegen import Core, Frame, Shells, Typed, generate, g
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, json_text, jsonable, show, written
 from bsu_rules.evaluators.whitelist import NotGenerated
-from bsu_rules.explain.sentences import Renderer
 from bsu_rules.members import Member, MemberView, Record, parse_record
 from bsu_rules.members import record_hash as input_hash
 from bsu_rules.members.contract import FREE_TEXT
@@ -61,6 +60,7 @@ from bsu_rules.unknowns import given_ruleset
 
 if TYPE_CHECKING:
     from bsu_rules.counterfactual import Counterfactuals
+    from bsu_rules.explain.sentences import Renderer
     from bsu_rules.ruleset.model import CheckedRule, RuleSet
 
 __all__ = ["ENGINE", "CompiledRule", "Plan", "Slot", "evaluate", "input_hash", "jsonable"]
@@ -351,6 +351,8 @@ class Plan:
     @cached_property
     def renderer(self) -> Renderer:
         """The explanation templates, compiled on the first explanation asked for."""
+        from bsu_rules.explain.sentences import Renderer  # lazy: a batch decides without explanations
+
         return Renderer(self)
 
     @cached_property
