@@ -7,7 +7,6 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, Self, TypeVar
 
 from pydantic import (
@@ -28,24 +27,10 @@ from bsu_rules.members.redact import mask_kpj as mask_kpj
 from bsu_rules.members.redact import mask_logged as mask_logged
 from bsu_rules.members.redact import mask_nik as mask_nik
 from bsu_rules.members.redact import mask_typed as mask_typed
+from bsu_rules.outcomes import Outcome as Outcome
+from bsu_rules.outcomes import RuleResult as RuleResult
 from bsu_rules.ruleset.schema import Text
 from bsu_rules.unknowns import Need, needed
-
-
-class Outcome(StrEnum):
-    ELIGIBLE = "eligible"
-    INELIGIBLE = "ineligible"
-    UNDETERMINED = "undetermined"
-
-
-class RuleResult(StrEnum):
-    PASS = "pass"
-    FAIL = "fail"
-    UNKNOWN = "unknown"
-    FLAGGED = "flagged"
-    PRIORITIZED = "prioritized"
-    NOT_PRIORITIZED = "not_prioritized"
-    NOT_IN_FORCE = "not_in_force"
 
 
 class _Data(BaseModel):

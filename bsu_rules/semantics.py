@@ -19,7 +19,7 @@ from collections.abc import Set as AbstractSet
 from itertools import product
 from typing import Any
 
-from bsu_rules.decisions import Outcome, RuleResult
+from bsu_rules.outcomes import Outcome, RuleResult
 from bsu_rules.ruleset.schema import Kind
 
 Truth = bool | None
