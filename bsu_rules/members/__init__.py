@@ -6,10 +6,17 @@
 - ``mirror``: the contract as msgspec structs, the fast path's validation;
 - ``parse``: validating a record (the mirror, else the model naming every problem) and its hash;
 - ``decode``: one JSON line decoded safely; ``arrow``: the contract as an Arrow schema (imports pyarrow).
+
+The names of ``mirror`` and ``parse`` are loaded on first use (PEP 562): a command that only reads the contract
+(``check``, the batch's columnar checks) does not build the msgspec mirror.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bsu_rules._lazy import lazy
 from bsu_rules.members.contract import Group, Leaf, contract, path_order
-from bsu_rules.members.mirror import MemberMirror, MemberView, Record, as_member
 from bsu_rules.members.model import (
     PERIODIC,
     SECRET,
@@ -26,7 +33,14 @@ from bsu_rules.members.model import (
     digits,
     duplicate_message,
 )
-from bsu_rules.members.parse import Parsed, decision_date, parse_line, parse_member, parse_record, record_hash
+
+if TYPE_CHECKING:
+    from bsu_rules.members.mirror import MemberMirror, MemberView, Record, as_member
+    from bsu_rules.members.parse import Parsed, decision_date, parse_line, parse_member, parse_record, record_hash
+
+_WHERE = {**dict.fromkeys(["MemberMirror", "MemberView", "Record", "as_member"], "mirror"),
+          **dict.fromkeys(["Parsed", "decision_date", "parse_line", "parse_member", "parse_record", "record_hash"],
+                          "parse")}
 
 __all__ = [
     "PERIODIC", "SECRET", "BankAccount", "Citizenship", "Contribution", "Employer", "EmploymentType", "Group",
@@ -34,3 +48,6 @@ __all__ = [
     "Record", "WageReport", "as_member", "contract", "decision_date", "digits", "duplicate_message", "parse_line",
     "parse_member", "parse_record", "path_order", "record_hash",
 ]
+
+
+__getattr__, __dir__ = lazy(__name__, _WHERE, globals())

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from bsu_rules.members import Group, Leaf, Member, contract, parse_member
+from bsu_rules.members import Group, Leaf, Member, contract
 
 __all__ = ["MEMBER_SCHEMA", "members_to_arrow"]
 
@@ -41,5 +41,7 @@ def members_to_arrow(records: Sequence[Member | dict[str, Any]]) -> pa.Table:
 
     Meant for tests and small inputs: it goes through Python objects, so it is slow for
     millions of rows; the batch path reads files into Arrow directly."""
+    from bsu_rules.members.parse import parse_member  # lazy: the batch reads files into Arrow without it
+
     rows = [parse_member(record).model_dump() for record in records]
     return pa.Table.from_pylist(rows, schema=MEMBER_SCHEMA)
