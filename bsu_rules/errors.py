@@ -203,6 +203,12 @@ class BsuRulesError(Exception):
         return [Diagnostic("", 0, 0, self.code, str(self))]
 
 
+class AuditError(BsuRulesError):
+    """A decision log or rule archive is damaged, or cannot be used as asked."""
+
+    code = Code.AUDIT
+
+
 class PublishedKeyWarning(UserWarning):
     """A pseudonymisation key the project's documentation gives (``bsu_rules.audit.snapshot.PUBLISHED_KEYS``) was
     given to the library: whoever has read it can undo the pseudonyms and keyed input hashes made with it. Warned

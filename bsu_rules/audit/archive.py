@@ -20,8 +20,7 @@ from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
 from typing import Any
 
-from bsu_rules.audit.log import AuditError
-from bsu_rules.errors import RuleSetError
+from bsu_rules.errors import AuditError, RuleSetError
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.glossary import FILE as GLOSSARY_FILE
 from bsu_rules.glossary import glossary_sha256, governing

@@ -35,19 +35,14 @@ from bsu_rules.audit.chain import GENESIS, MAX_LINE, VERSION, Line, Problem, Ver
 from bsu_rules.audit.checkpoints import checkpoints_path, unsigned_writer
 from bsu_rules.audit.snapshot import json_hash, kept_fields, key_id, logged_inputs, new_key, warn_published
 from bsu_rules.decisions import Decision
-from bsu_rules.errors import BsuRulesError, Code, InputError
+from bsu_rules.errors import AuditError as AuditError
+from bsu_rules.errors import BsuRulesError, InputError
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.parse import record_hash, record_json
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.unknowns import made_under
 
 _ENVELOPE = 512  # bytes of a line besides its decision and inputs (hashes, seq, time), with room to spare
-
-
-class AuditError(BsuRulesError):
-    """A decision log or rule archive is damaged, or cannot be used as asked."""
-
-    code = Code.AUDIT
 
 
 class LogError(AuditError):

@@ -6,12 +6,9 @@ import argparse
 import contextlib
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bsu_rules.audit.archive import archive_ruleset
-from bsu_rules.audit.checkpoints import CheckpointError, load_signing_key, signer
 from bsu_rules.audit.keys import KEY_ENV
-from bsu_rules.audit.log import AuditError, DecisionLog
 from bsu_rules.batch.guard import among_rules
 from bsu_rules.batch.paths import identity
 from bsu_rules.cli.options import (
@@ -24,9 +21,13 @@ from bsu_rules.cli.options import (
     read_ruleset,
     say_warned,
 )
+from bsu_rules.errors import AuditError
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.override_texts import override_options
 from bsu_rules.ruleset.overrides import reform_of
+
+if TYPE_CHECKING:
+    from bsu_rules.audit.log import DecisionLog
 
 BATCH = 256
 """``evaluate --log`` writes (and fsyncs) the log every BATCH decisions, then prints them."""
@@ -41,6 +42,8 @@ def add(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from bsu_rules.audit.archive import archive_ruleset  # lazy: evaluate loads this module for its options
+
     if (held := among_rules(args.into, folder=True)) is not None:
         print(f"bsu-rules: --into {args.into} {held}; give the archive another folder", file=sys.stderr)
         return 2
@@ -121,6 +124,8 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
     if getattr(args, "archive", None):
         if os.path.exists(args.archive) and not os.path.isdir(args.archive):
             raise AuditError(f"--archive {args.archive} is a file: give the folder the rule sets are kept in")
+        from bsu_rules.audit.archive import archive_ruleset  # lazy: only with --archive
+
         archive_ruleset(ruleset, args.archive)
     read = [(f, "an input") for f in getattr(args, "files", None) or [] if f != "-"] + \
         [(f, "--key-file") for f in key_file(args).values()]
@@ -137,6 +142,9 @@ def open_audit(args: argparse.Namespace, ruleset: RuleSet) -> DecisionLog | None
     if override_options(ruleset) and not getattr(args, "archive", None):
         raise AuditError(f"--log {args.log} with --set or --table needs --archive DIR: a what-if decision is "
                          "replayed, and named what-if, from the overrides its archive entry keeps")
+    from bsu_rules.audit.checkpoints import CheckpointError, load_signing_key, signer  # lazy: only with --log
+    from bsu_rules.audit.log import DecisionLog  # lazy: idem
+
     key = log_key(args)
     sign = None
     if getattr(args, "signing_key", None):

@@ -12,14 +12,13 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from bsu_rules.audit.log import AuditError, DecisionLog, LogChanged
 from bsu_rules.cli.archive import add_evaluate_options, open_audit
 from bsu_rules.cli.exits import interrupted, whole
 from bsu_rules.cli.options import ON_HELP, Inputs, add_reform_options, day, load_reform
 from bsu_rules.decisions import Decision, Outcome, mask_nik
-from bsu_rules.errors import InputError, OutOfForce
+from bsu_rules.errors import AuditError, InputError, OutOfForce
 from bsu_rules.explain import AUDIENCES, render_html, render_speech, render_text
 from bsu_rules.explain.rejected import Said, rejected, rejected_parts
 from bsu_rules.explain.speech import rejected_said
@@ -34,6 +33,9 @@ from bsu_rules.members.redact import hidden_path
 from bsu_rules.ruleset.editions import in_force_on
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.schema import Window
+
+if TYPE_CHECKING:
+    from bsu_rules.audit.log import DecisionLog
 
 
 def add(sub: Any) -> None:
@@ -179,6 +181,8 @@ def run(args: argparse.Namespace) -> int:
         log = tally.log = open_audit(args, ruleset)
         _decide(args, ruleset, decide, log, tally, shared)
     except stops as exc:
+        from bsu_rules.audit.log import LogChanged  # lazy: a run without --log loads none of the log's code
+
         if not isinstance(exc, LogChanged):  # a log emptied by another hand is kept as it is
             _unmade(fresh, args)
         print(f"bsu-rules: {exc}", file=sys.stderr)

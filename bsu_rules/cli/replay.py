@@ -10,11 +10,11 @@ from typing import Any
 
 from bsu_rules.audit.chain import Verifier
 from bsu_rules.audit.checkpoints import checkpoints_path
-from bsu_rules.audit.log import AuditError
 from bsu_rules.audit.replay_report import ReplayItem, Status, summary, tally, tally_uncompared, tally_what_if
 from bsu_rules.audit.rerun import iter_replay
 from bsu_rules.cli.options import Inputs, add_key_options, nik, positive_int, pseudonym_key
 from bsu_rules.decisions import mask_logged
+from bsu_rules.errors import AuditError
 from bsu_rules.explain import render_text
 from bsu_rules.members.redact import clipped, printable
 
