@@ -3,6 +3,7 @@ out (``<16 digits>``), control and direction characters escaped, long values cut
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -124,14 +125,21 @@ _CLOCK = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?"
 _STAMP = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.0{1,6})?)?(?:Z|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9])?"
 """A time of day after a date, as JavaScript writes it (``T00:00:00.000Z``): a fraction of zeros and a time
 zone; never after a bare time, and no other fraction (digits there could carry a NIK's)."""
-_TIME_WORDS = re.compile(rf"(?:{_DAY_FIRST}|[0-9]{{4}}-{_MONTH}-{_DAY}|[0-9]{{4}}/{_MONTH}/{_DAY})(?:[ T]{_STAMP})?"
-                         rf"|[0-9]{{4}}-{_MONTH}|[0-9]{{4}}/{_MONTH}|{_CLOCK}")
-_DATES = re.compile(rf"(?>{_TIME_WORDS.pattern})(?:(?:{_GAP}|@){{1,4}}+(?>{_TIME_WORDS.pattern}))*+")
+_TIME_WORDS = (rf"(?:{_DAY_FIRST}|[0-9]{{4}}-{_MONTH}-{_DAY}|[0-9]{{4}}/{_MONTH}/{_DAY})(?:[ T]{_STAMP})?"
+               rf"|[0-9]{{4}}-{_MONTH}|[0-9]{{4}}/{_MONTH}|{_CLOCK}")
+_DATES = rf"(?>{_TIME_WORDS})(?:(?:{_GAP}|@){{1,4}}+(?>{_TIME_WORDS}))*+"
 """Dates, months and times of day, one after another (``2022-05, 2022-06``; ``2019-03-01 00:00:00``; a
 mistyped ``--set NAME@2022-09-05@2022-09-06``; a date as JavaScript writes it, ``2019-03-01T00:00:00.000Z``,
 or day first, ``01/03/2019 00:00``); each taken whole, as far as it goes (``2022-05 12:30`` is one), so
 that a list that is not one fails at once. (Months, days and hours in range, a fraction only of zeros; whether
 a run of them may be shown whole is ``_dates``'s to say: a NIK fits some.)"""
+
+
+@functools.cache
+def _time_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """``_TIME_WORDS`` and ``_DATES`` compiled, when a run of digits in a message is first looked at (the two
+    longest patterns here: most commands hide no such run)."""
+    return re.compile(_TIME_WORDS), re.compile(_DATES)
 
 
 def _dates(text: str) -> bool:
@@ -140,7 +148,8 @@ def _dates(text: str) -> bool:
     time of day but after a date (``4182-01 0:04 5665-07`` is an account number); from 16 digits on, also no
     time but midnight and no 16 digits in a row that make a NIK (``3204-10-25 08:40, 00:03`` and
     ``1971-05-12, 08-11-0001`` are NIKs)."""
-    if not _DATES.fullmatch(text):
+    time_words, dates = _time_patterns()
+    if not dates.fullmatch(text):
         return False
     digits = "".join(c for c in text if c.isdigit())
     if len(digits) < 10:
@@ -148,7 +157,7 @@ def _dates(text: str) -> bool:
     days = [m.group() for m in _DAY_DIGITS.finditer(text)]
     years = [day[:4] if day[4] in "-/" else day[-4:] for day in days]
     if any(not ("1899" <= year <= "2099" or year in ("0001", "9999")) for year in years) or \
-            any(_BARE_CLOCK.fullmatch(m.group()) for m in _TIME_WORDS.finditer(text)):
+            any(_BARE_CLOCK.fullmatch(m.group()) for m in time_words.finditer(text)):
         return False
     if len(digits) < 16:
         return True
