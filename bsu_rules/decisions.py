@@ -37,7 +37,7 @@ class _Data(BaseModel):
     """Decision data. Fields are declared in sorted order and every dict the engine builds has
     sorted keys, so pydantic's own JSON output is already the canonical form (a test holds it)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Change(_Data):
@@ -200,7 +200,7 @@ class _RuleOutcomeFields(_Data):
     """The fields of ``RuleOutcome`` as a model: pydantic's validator, serialiser and JSON schema of them are
     ``RuleOutcome``'s own."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, title="RuleOutcome", defer_build=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, title="RuleOutcome")
 
     basis: str = "regulation"
     explain: Text | None = None

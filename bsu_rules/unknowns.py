@@ -48,7 +48,7 @@ class Reason(BaseModel):
     eligible decision whose payment waits for the input, ``channel``: the rule file's channel rule,
     which chooses how the member is paid."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    model_config = ConfigDict(frozen=True)
 
     criterion: str
     source: str | None
@@ -61,7 +61,7 @@ class Need(BaseModel):
     decision date (``param.state_banks``: the programme's gap), with every criterion that waits for it (or
     the channel rule, for an eligible decision's payment)."""
 
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    model_config = ConfigDict(frozen=True)
 
     input: str
     why: tuple[Reason, ...]

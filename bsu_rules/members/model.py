@@ -289,7 +289,7 @@ class Program(StrEnum):
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False, use_enum_values=True,
-                              hide_input_in_errors=True, defer_build=True)  # a NIK or account number is never repeated
+                              hide_input_in_errors=True)  # a NIK or account number is never repeated
 
     def __setattr__(self, name: str, value: Any) -> NoReturn:  # pydantic's refusal repeats the value
         raise TypeError(f"a validated record does not change (`{name}`): build a new one (parse_member, or "
