@@ -824,6 +824,7 @@ def test_sigterm_while_the_command_line_loads_is_said_in_one_line(monkeypatch: p
 
     monkeypatch.setattr(cli, "parser", terminated)
     monkeypatch.setattr(sys, "argv", ["bsu-rules", "evaluate", "bsu-2022", "x.jsonl"])
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")  # as the program sets it: unset again afterwards
     previous = signal.getsignal(signal.SIGTERM)
     try:
         assert program() == 143
@@ -859,6 +860,7 @@ def test_ctrl_c_while_the_command_line_itself_loads_is_said_in_one_line(monkeypa
 
     monkeypatch.delitem(sys.modules, "bsu_rules.cli")
     monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
+    monkeypatch.setenv("PYDANTIC_DISABLE_PLUGINS", "__all__")  # as the program sets it: unset again afterwards
     assert program() == 130
     assert capsys.readouterr().err == "bsu-rules: interrupted before the command began: nothing was read or written\n"
 

@@ -159,3 +159,20 @@ def test_an_anchor_named_again_is_read_without_printing_the_lines_around_it() ->
     code = f"from bsu_rules.ruleset.source import read_yaml; print(read_yaml({text!r}, 'f.yaml').data['c'])"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=RULES.parent, check=True)
     assert done.stdout == "3204120101900002\n" and done.stderr == ""
+
+
+def test_libyaml_reads_first_only_where_it_stops_deep_nesting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """libyaml composes nodes by recursing in C: only a build that stops at 1,000 levels (a limit added after its
+    0.2.5 release, which distributions still ship) may read a rule file first; one that goes deeper would let a
+    hostile file end the process. The limit is tried, not read from the version number."""
+    assert source._stops_deep()  # the libyaml this environment has stops
+
+    class Deep:
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def get_single_node(self) -> object:
+            return object()  # composed, however deep
+
+    monkeypatch.setattr(source.yaml, "CSafeLoader", Deep)
+    assert not source._stops_deep()

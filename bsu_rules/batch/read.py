@@ -180,22 +180,39 @@ these columns read plainly, 0.48 as dictionaries with their values taken)."""
 
 
 def _few_valued(parquet: pq.ParquetFile, chunk_size: int) -> list[str]:
-    """The Parquet column paths of the ``FEW_VALUED`` fields a file holds as text (a list's items named as
-    its writer names them: ``wages.list.element.period``); none unless every row group begins a chunk of
-    ``chunk_size`` rows: a chunk read across row groups would hold a dictionary of each (Arrow reads no such
-    list, and would cut the chunk there)."""
+    """The Parquet column paths of the ``FEW_VALUED`` fields a file holds as Arrow ``string`` in dictionary-encoded
+    pages of every row group (a list's items named as its writer names them: ``wages.list.element.period``); none
+    unless every row group begins a chunk of ``chunk_size`` rows: a chunk read across row groups would hold a
+    dictionary of each (Arrow reads no such list, and would cut the chunk there). A column written plainly is read
+    plainly: building its dictionaries would cost more than it saves."""
     metadata, start = parquet.metadata, 0
     for i in range(metadata.num_row_groups):
         if start % chunk_size:
             return []
         start += metadata.row_group(i).num_rows
+    groups = [metadata.row_group(g) for g in range(metadata.num_row_groups)]
     found = []
-    for i in range(parquet.metadata.num_columns):
+    for i in range(metadata.num_columns):
         column = parquet.schema.column(i)
         parts = column.path.split(".")
-        if column.physical_type == "BYTE_ARRAY" and (parts[0], *parts[1:][-1:]) in FEW_VALUED:
+        if column.physical_type == "BYTE_ARRAY" and (parts[0], *parts[1:][-1:]) in FEW_VALUED \
+                and pa.types.is_string(_arrow_leaf(parquet.schema_arrow, parts)) \
+                and all(group.column(i).has_dictionary_page for group in groups):
             found.append(column.path)
     return found
+
+
+def _arrow_leaf(schema: pa.Schema, parts: list[str]) -> pa.DataType:
+    """The Arrow type the file gives the Parquet column at ``parts`` (a list's ``list.element`` steps taken as
+    its items): a text column read as a dictionary is cast back to ``string``, which only a column of that type
+    is (not ``large_string``, as polars writes, nor ``string_view``)."""
+    t = schema.field(parts[0]).type
+    for part in parts[1:]:
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            t = t.value_type if part not in ("list",) else t
+        elif pa.types.is_struct(t):
+            t = t.field(part).type if t.get_field_index(part) >= 0 else t
+    return t
 
 
 def _plain_type(t: pa.DataType) -> pa.DataType:

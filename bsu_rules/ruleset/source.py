@@ -23,7 +23,6 @@ from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
 
 try:
-    from yaml._yaml import get_version as _libyaml_version
     from yaml.cyaml import CParser
 except ImportError:  # a PyYAML built without libyaml: ruamel reads every text
     CParser = None
@@ -190,9 +189,20 @@ def _filled(out: Located, root: Any) -> Located:
     return out
 
 
-_LIBYAML = CParser is not None and _libyaml_version() >= (0, 2, 5)
-"""Whether libyaml reads a text first: from 0.2.5 it stops at 1,000 levels of nesting, so that its composer,
-which recurses in C, never runs out of stack (with an older one ruamel reads every text)."""
+def _stops_deep() -> bool:
+    """Whether this libyaml stops at 1,000 levels of nesting (yaml/libyaml#287, after 0.2.5: its release and the
+    distributions' 0.2.5 do not), so that its composer, which recurses in C, never runs out of stack."""
+    try:
+        yaml.CSafeLoader("[" * 1001 + "]" * 1001).get_single_node()
+    except yaml.YAMLError:
+        return True
+    return False
+
+
+_LIBYAML = CParser is not None and _stops_deep()
+"""Whether libyaml reads a text first: where it stops at 1,000 levels of nesting (tried, not told by its version
+number), so that its composer, which recurses in C, never runs out of stack; with any other ruamel reads every
+text."""
 
 
 def _ruamel() -> YAML:
