@@ -234,6 +234,29 @@ def _plain(batch: pa.RecordBatch) -> pa.RecordBatch:
     return batch if schema.equals(batch.schema) else batch.cast(schema)
 
 
+class _Aligned:
+    """Another reader's batches of the same rows, cut to the rows of each batch the first reader gives: Arrow cuts a
+    batch at each row group where it reads a column of the file's dictionary type, so that two readers of other
+    columns may cut the rows at other places."""
+
+    def __init__(self, batches: Iterator[pa.RecordBatch]) -> None:
+        self.batches, self.held = batches, pa.table({})
+
+    def take(self, rows: int) -> pa.Table | None:
+        """The next ``rows`` rows (fewer where the file ends; None past its end)."""
+        parts = []
+        while rows:
+            if not self.held.num_rows:
+                batch = next(self.batches, None)
+                if batch is None:
+                    break
+                self.held = pa.Table.from_batches([batch])
+            part = self.held.slice(0, rows)
+            self.held, rows = self.held.slice(part.num_rows), rows - part.num_rows
+            parts.append(part)
+        return pa.concat_tables(parts) if parts else None
+
+
 class Reader:
     """Chunks of one input file; ``total`` and ``unit`` describe progress (rows or bytes)."""
 
@@ -349,12 +372,12 @@ class Reader:
         few = _few_valued(self.parquet, self.chunk_size) if self.total else []  # a file of no bytes: no rows
         source = pq.ParquetFile(self.path, read_dictionary=few) if few else self.parquet
         batches = source.iter_batches(batch_size=self.chunk_size, columns=columns, use_threads=False)
-        others = pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size, columns=rest, use_threads=False) \
-            if rest else None
+        others = _Aligned(pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size, columns=rest,
+                                                                 use_threads=False)) if rest else None
         while True:
             try:
                 batch = next(batches, None)
-                other = next(others, None) if others is not None and batch is not None else None
+                other = others.take(batch.num_rows) if others is not None and batch is not None else None
             except (pa.ArrowException, OSError):
                 raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None
             if batch is None:
@@ -365,7 +388,7 @@ class Reader:
             rows = pa.array(numbers)
             whole = None
             if keep is not None and (columns is None or other is not None):
-                whole = self._whole(read, None if other is None else pa.Table.from_batches([other]), numbers, keep)
+                whole = self._whole(read, other, numbers, keep)
             first += batch.num_rows
             yield Chunk(table.add_column(0, ROW, rows), first - 1, whole)
 
