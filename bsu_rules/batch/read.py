@@ -209,7 +209,7 @@ def _arrow_leaf(schema: pa.Schema, parts: list[str]) -> pa.DataType:
     t = schema.field(parts[0]).type
     for part in parts[1:]:
         if pa.types.is_list(t) or pa.types.is_large_list(t):
-            t = t.value_type if part not in ("list",) else t
+            t = t if part == "list" else t.value_type  # ``list`` steps into the list, ``element`` to its items
         elif pa.types.is_struct(t):
             t = t.field(part).type if t.get_field_index(part) >= 0 else t
     return t

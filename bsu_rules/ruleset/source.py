@@ -322,7 +322,7 @@ def _plain(node: Any, out: Located) -> bool:
     written = out.lines[line][col:] if line < len(out.lines) else ""
     if _LONE_TAG.match(written):  # `! x`: YAML drops a lone `!`, and `! known(x)` would mean `known(x)`
         tag = "!"
-    elif tag.startswith(_STANDARD) and tag.removeprefix(_STANDARD) in _PLAIN:
+    elif tag in _PLAIN_TAGS:
         return True
     why = "merge keys (`<<:`) are not supported: write the keys out" if tag == _STANDARD + "merge" else \
         tag_problem(tag.replace(_STANDARD, "!!"), written if tag == "!" else "")
