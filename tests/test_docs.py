@@ -411,3 +411,21 @@ def test_the_readme_s_extras_line_names_every_extra_its_commands_need() -> None:
             assert f"extra: {extra}" in command, command
     assert set(re.findall(r"extra: ([a-z]+)", use_it)) <= installed
     assert "activate" in use_it.split("```sh", 1)[0]  # the commands call bsu-rules as the venv's, not on PATH
+
+
+def test_the_auditing_guide_s_python_log_example_logs_its_decision(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/auditing.md §1 logs a decision from Python: run as shown, with `record` one member of the examples,
+    it writes a line (it once decided without the log's input hash, which `record` refuses)."""
+    import json
+    import re
+
+    root = Path(__file__).resolve().parents[1]
+    guide = (root / "docs" / "auditing.md").read_text("utf-8")
+    shown = re.search(r"From Python \(a notebook, a service\):\n\n```python\n(.*?)```", guide, re.S)
+    assert shown, "docs/auditing.md §1: no Python example after 'From Python (a notebook, a service):'"
+    monkeypatch.chdir(tmp_path)
+    record = json.loads((root / "examples" / "members.jsonl").read_text("utf-8").splitlines()[0])
+    exec(compile(shown[1], "docs/auditing.md", "exec"), {"record": record})
+    (line,) = (tmp_path / "decisions.jsonl").read_text("utf-8").splitlines()
+    assert json.loads(line)["seq"] == 1
