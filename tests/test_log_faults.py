@@ -830,3 +830,22 @@ def test_a_rechained_forgery_is_told_at_the_signed_line_it_changed(tmp_path: Pat
     assert main(["verify", str(log), "--public-key", str(public), "--format", "json"]) == 1
     problem = json.loads(capsys.readouterr().out)["problem"]
     assert problem["line"] == 16 and "seq 16 is not the one signed" in problem["message"], problem
+
+
+def test_signed_checkpoints_without_the_audit_extra_say_how_to_install_it(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch,
+                                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Without the cryptography package (README's extras line leaves `audit` out), `evaluate --signing-key` and
+    `verify --public-key` were an internal error: the key types were imported before the check that names the
+    extra."""
+    signing, public = _keys(tmp_path)
+    log = tmp_path / "d.jsonl"
+    assert main(_evaluate(log)) == 0
+    for name in [name for name in sys.modules if name == "cryptography" or name.startswith("cryptography.")]:
+        monkeypatch.setitem(sys.modules, name, None)  # as if not installed: every import of it fails
+    capsys.readouterr()
+    assert main(_evaluate(tmp_path / "s.jsonl", "--signing-key", str(signing))) == 2
+    assert main(["verify", str(log), "--public-key", str(public)]) == 2
+    said = capsys.readouterr().err
+    assert said.count("signed checkpoints need the cryptography package: pip install '.[audit]'") == 2, said
+    assert "internal error" not in said

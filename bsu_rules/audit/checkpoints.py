@@ -78,6 +78,7 @@ def _key_bytes(path: str | Path) -> bytes:
 
 def load_signing_key(path: str | Path) -> Any:
     """An Ed25519 private key from a PEM file (never echoing it)."""
+    _crypto()  # first: without the audit extra, the error that says how to install it
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # lazy: the audit extra
 
     try:
@@ -90,6 +91,7 @@ def load_signing_key(path: str | Path) -> Any:
 
 
 def load_public_key(path: str | Path) -> Any:
+    _crypto()  # first: without the audit extra, the error that says how to install it
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey  # lazy: the audit extra
 
     try:
