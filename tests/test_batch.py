@@ -1045,6 +1045,23 @@ def test_explain_says_why_a_row_has_no_decision(tmp_path: Path, capsys: pytest.C
         assert f"({wrong}): explain reads files the batch wrote and read" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("absent", ["numpy", "pyarrow"])
+def test_explain_without_the_batch_extra_says_how_to_install_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch, absent: str) -> None:
+    """polars installed without the rest of the batch extra: explain was an internal error (the reading module,
+    which imports numpy and pyarrow, was imported after the check that names the extra), as batch, impact and
+    generate are not."""
+    import sys
+
+    monkeypatch.delitem(sys.modules, "bsu_rules.batch.read")  # imported again, as in a fresh process
+    monkeypatch.setitem(sys.modules, absent, None)  # as if not installed
+    out = tmp_path / "d.parquet"
+    assert main(["explain", "bsu-2022", str(out), "--input", str(tmp_path / "m.parquet"), "--row", "1"]) == 2
+    said = capsys.readouterr().err
+    assert f"bsu-rules explain needs the batch extra ({absent} is not installed)" in said
+    assert "internal error" not in said
+
+
 @pytest.mark.parametrize("suffix", ["csv", "jsonl", "parquet"])
 def test_explain_by_nik_says_why_its_row_was_rejected(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                       monkeypatch: pytest.MonkeyPatch, suffix: str) -> None:

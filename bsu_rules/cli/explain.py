@@ -286,9 +286,10 @@ def _nowhere(source: str) -> str:
 def run(args: argparse.Namespace) -> int:
     try:
         import polars
+
+        from bsu_rules.batch.read import not_regular  # lazy: the batch extra (numpy, pyarrow)
     except ImportError as exc:
         return missing_extra("explain", exc)
-    from bsu_rules.batch.read import not_regular  # lazy: the batch extra
 
     for given, option in ((args.decisions, "DECISIONS"), (args.input, "--input")):
         if kind := not_regular(given) or (None if os.path.isfile(given) else
