@@ -37,7 +37,7 @@ def add(sub: Any) -> None:
     p.add_argument("--against-on", type=day, metavar="DATE", help="decision date of the baseline (default: "
                    "for the same rule set, the reform's date: --on, else the later of the two latest dates; "
                    "for another edition, its latest date)")
-    p.add_argument("--out", required=True, help="the HTML report (a name ending in .html)")
+    p.add_argument("--out", required=True, help="the HTML report (a name ending in .html or .htm)")
     p.add_argument("--json", metavar="FILE", help="also write every number of the report as JSON (a name ending "
                    "in .json)")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report")
