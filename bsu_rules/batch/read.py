@@ -22,6 +22,7 @@ import stat
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import polars as pl
@@ -170,6 +171,8 @@ def _carried(lines: list[bytes], names: set[str]) -> set[str]:
     return found
 
 
+_Batch = TypeVar("_Batch", pa.RecordBatch, pa.Table)
+
 FEW_VALUED = {("citizenship",), ("participant_category",), ("employment_type",), ("work_regency_code",),
               ("employer", "sector"), ("bank_account", "bank"), ("wages", "period"), ("contributions", "period"),
               ("program_receipts", "program")}
@@ -228,9 +231,14 @@ def _plain_type(t: pa.DataType) -> pa.DataType:
     return t
 
 
-def _plain(batch: pa.RecordBatch) -> pa.RecordBatch:
+def _plain_schema(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with each dictionary of text, at any depth, replaced by its value type."""
+    return pa.schema([f.with_type(_plain_type(f.type)) for f in schema], metadata=schema.metadata)
+
+
+def _plain(batch: _Batch) -> _Batch:
     """The batch as a plain read gives it: columns read as dictionaries (``FEW_VALUED``) turned to their values."""
-    schema = pa.schema([f.with_type(_plain_type(f.type)) for f in batch.schema], metadata=batch.schema.metadata)
+    schema = _plain_schema(batch.schema)
     return batch if schema.equals(batch.schema) else batch.cast(schema)
 
 
@@ -393,16 +401,20 @@ class Reader:
             yield Chunk(table.add_column(0, ROW, rows), first - 1, whole)
 
     def _whole(self, read: pa.Table, other: pa.Table | None, numbers: np.ndarray, keep: np.ndarray) -> pa.Table:
-        """The rows of a batch numbered in ``keep``, whole (``other``: the columns ``read`` lacks), conformed."""
+        """The rows of a batch numbered in ``keep``, whole (``other``: the columns ``read`` lacks), conformed. Both
+        are put together plain (``_plain``), as ``read`` is: a struct with a field of the file's dictionary type
+        (a polars Categorical in a struct) read in part from each would otherwise mix two types of that field."""
+        schema = _plain_schema(self.parquet.schema_arrow)
+        other = None if other is None else _plain(other)
         at = np.minimum(np.searchsorted(keep, numbers), max(keep.size - 1, 0))
         kept = keep[at] == numbers if keep.size else np.zeros(numbers.size, dtype=bool)
         mask = pa.array(kept)
         try:
             picked = read.filter(mask)
             if other is not None:
-                picked = joined(self.parquet.schema_arrow, picked, other.filter(mask))
+                picked = joined(schema, picked, other.filter(mask))
         except pa.ArrowNotImplementedError:  # a type Arrow takes no rows of (string_view): conformed whole first
-            whole = read if other is None else joined(self.parquet.schema_arrow, read, other)
+            whole = read if other is None else joined(schema, read, other)
             return conform(whole, self.ignore_unknown).add_column(0, ROW, pa.array(numbers)).filter(mask)
         return conform(picked, self.ignore_unknown).add_column(0, ROW, pa.array(numbers[kept]))
 
