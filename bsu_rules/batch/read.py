@@ -242,6 +242,40 @@ def _plain(batch: _Batch) -> _Batch:
     return batch if schema.equals(batch.schema) else batch.cast(schema)
 
 
+def _nested_dictionary(t: pa.DataType, top: bool = True) -> bool:
+    """Whether ``t`` holds a dictionary within a struct or a list (a polars Categorical in a struct)."""
+    if pa.types.is_dictionary(t):
+        return not top
+    if pa.types.is_struct(t):
+        return any(_nested_dictionary(f.type, False) for f in t)
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return _nested_dictionary(t.value_type, False)
+    return False
+
+
+def _batches(parquet: pq.ParquetFile, batch_size: int, columns: list[str] | None, nested: bool
+             ) -> Iterator[pa.RecordBatch]:
+    """The file's batches of at most ``batch_size`` rows, read on one thread. A file holding a dictionary within a
+    struct or list (``nested``: as the file is written, not as its few-valued columns are read, where every row group
+    begins a chunk) is read one row group at a time: Arrow reads no batch of such a column across row groups (it
+    fails: "Nested data conversions not implemented for chunked array outputs"); each batch is taken plain
+    (``_plain``) and the batches of small row groups are put together, to ``batch_size`` rows or a row group more
+    (a chunk a row group of a few rows: seconds for a few thousand members)."""
+    if not nested:
+        yield from parquet.iter_batches(batch_size=batch_size, columns=columns, use_threads=False)
+        return
+    held: list[pa.RecordBatch] = []
+    for group in range(parquet.num_row_groups):
+        for batch in parquet.iter_batches(batch_size=batch_size, row_groups=[group], columns=columns,
+                                          use_threads=False):
+            held.append(_plain(batch))
+            if sum(b.num_rows for b in held) >= batch_size:
+                yield held[0] if len(held) == 1 else pa.concat_batches(held)
+                held = []
+    if held:
+        yield held[0] if len(held) == 1 else pa.concat_batches(held)
+
+
 class _Aligned:
     """Another reader's batches of the same rows, cut to the rows of each batch the first reader gives: Arrow cuts a
     batch at each row group where it reads a column of the file's dictionary type, so that two readers of other
@@ -379,9 +413,9 @@ class Reader:
         # one thread: the chunks are decided on the other cores meanwhile (Arrow's threads cost a third more CPU)
         few = _few_valued(self.parquet, self.chunk_size) if self.total else []  # a file of no bytes: no rows
         source = pq.ParquetFile(self.path, read_dictionary=few) if few else self.parquet
-        batches = source.iter_batches(batch_size=self.chunk_size, columns=columns, use_threads=False)
-        others = _Aligned(pq.ParquetFile(self.path).iter_batches(batch_size=self.chunk_size, columns=rest,
-                                                                 use_threads=False)) if rest else None
+        nested = any(_nested_dictionary(f.type) for f in self.parquet.schema_arrow)
+        batches = _batches(source, self.chunk_size, columns, nested)
+        others = _Aligned(_batches(pq.ParquetFile(self.path), self.chunk_size, rest, nested)) if rest else None
         while True:
             try:
                 batch = next(batches, None)
