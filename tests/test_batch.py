@@ -231,6 +231,23 @@ def test_a_parquet_file_of_a_dictionary_field_in_a_struct_is_decided_as_its_plai
             <= set(range(350, 350 + row_group_size)) | {N % 350}
 
 
+@pytest.mark.parametrize("flat", ["employer.sector", "bank_account.bank", "wages.list.element.period"])
+def test_a_parquet_column_named_as_a_few_valued_field_within_a_struct_is_left_out_as_unknown(
+        population: dict[str, Any], tmp_path: Path, flat: str) -> None:
+    """A column whose own name holds dots (``employer.sector``, as pandas' json_normalize names a field of a struct)
+    where the file has no struct of that name: its Parquet path is a few-valued field's, whose type was looked for
+    in a struct the file lacks, and the run failed (KeyError) instead of leaving the column out as unknown."""
+    table = pq.read_table(population["folder"] / "m.parquet").drop_columns([flat.split(".")[0]])
+    pq.write_table(table, tmp_path / "plain.parquet")
+    pq.write_table(table.append_column(flat, pa.array(["X"] * table.num_rows)), tmp_path / "flat.parquet")
+    decided = []
+    for name in ("plain", "flat"):
+        run_batch("bsu-2022", tmp_path / f"{name}.parquet", tmp_path / f"{name}.out.parquet", ignore_unknown=True)
+        decided.append((pq.read_table(tmp_path / f"{name}.out.parquet"),
+                        (tmp_path / f"{name}.out.parquet.rejects.jsonl").read_bytes()))
+    assert decided[1][0].equals(decided[0][0]) and decided[1][1] == decided[0][1]
+
+
 @given(st.integers(0, 30_000_000), st.sampled_from([100_000, 250_000, 1_000_000]))
 def test_a_parquet_file_is_shared_evenly_between_the_workers(rows: int, most: int) -> None:
     assert batch_run.even_chunks(rows, 5_000) == 5_000  # the scalar engine's chunks: already many

@@ -209,7 +209,9 @@ def _arrow_leaf(schema: pa.Schema, parts: list[str]) -> pa.DataType:
     """The Arrow type the file gives the Parquet column at ``parts`` (a list's ``list.element`` steps taken as
     its items): a text column read as a dictionary is cast back to ``string``, which only a column of that type
     is (not ``large_string``, as polars writes, nor ``string_view``)."""
-    t = schema.field(parts[0]).type
+    if (at := schema.get_field_index(parts[0])) < 0:  # a name of dots of its own (``employer.sector``, as pandas'
+        return pa.null()  # json_normalize writes it), and no struct of its first part: no field of the contract
+    t = schema.field(at).type
     for part in parts[1:]:
         if pa.types.is_list(t) or pa.types.is_large_list(t):
             t = t if part == "list" else t.value_type  # ``list`` steps into the list, ``element`` to its items
