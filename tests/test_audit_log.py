@@ -779,6 +779,33 @@ def test_a_key_of_a_few_repeated_bytes_is_refused_as_a_short_one_and_a_device_to
         DecisionLog(tmp_path / "api.jsonl", key=123)  # type: ignore[arg-type]
 
 
+def test_a_pem_file_given_as_the_key_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A PEM file (the signing key of ``--signing-key``, a certificate) given to ``--key-file``: its first line,
+    ``-----BEGIN PRIVATE KEY-----``, long enough and of many byte values, was taken as the key, and it is the same in
+    every such file. It is refused for new keyed output, by the commands and the library alike, and warned of when
+    what it made before is read."""
+    from bsu_rules.batch.run import run_batch
+
+    pem = tmp_path / "signing.pem"
+    pem.write_bytes(b"-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIDPsmXdt4G0ncm5Jn8xYbbf1oJCOIJ9lkD3QT6ZnpqjW\n"
+                    b"-----END PRIVATE KEY-----\n")
+    pem.chmod(0o600)
+    said = "the key is the first line of a PEM file"
+    log = str(tmp_path / "l.jsonl")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", log, "--key-file", str(pem)]) == 2
+    assert said in capsys.readouterr().err and not Path(log).exists()
+    assert main(["batch", "bsu-2022", str(EXAMPLES), "--out", str(tmp_path / "o.parquet"), "--key-file", str(pem),
+                 "--quiet"]) == 2
+    assert said in capsys.readouterr().err and not (tmp_path / "o.parquet").exists()
+    for make in (lambda: DecisionLog(tmp_path / "api.jsonl", key=b"-----BEGIN PRIVATE KEY-----"),
+                 lambda: run_batch("bsu-2022", EXAMPLES, tmp_path / "api.parquet", key="-----BEGIN CERTIFICATE-----")):
+        with pytest.raises(ValueError, match=said):
+            make()
+    args = argparse.Namespace(key_file=str(pem), files=[], input=None, members=None)
+    assert pseudonym_key(args, reading=True) == b"-----BEGIN PRIVATE KEY-----"  # what it made before is read
+    assert said in capsys.readouterr().err
+
+
 @pytest.mark.skipif(os.name != "posix", reason="a file's mode says who can read it on POSIX only")
 def test_a_key_file_others_can_read_is_warned_of_once_and_used(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                monkeypatch: pytest.MonkeyPatch) -> None:

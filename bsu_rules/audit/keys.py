@@ -39,14 +39,24 @@ FEW_BYTE_VALUES = 4
 """A key of fewer distinct byte values (one repeated byte: ``/dev/zero``, ``aaaa…``) is refused as a short one is."""
 
 
+PEM_ARMOUR = b"-----BEGIN "
+"""How a PEM file (a signing key, a certificate) begins: its first line, which ``--key-file`` reads as the key, names
+what the file holds and is the same in every such file."""
+
+
 def weak_key(key: bytes) -> str | None:
     """Why ``key`` is too weak to make new keyed output with (how to make one left to the caller): shorter than
-    ``SHORT_KEY`` bytes, or of fewer than ``FEW_BYTE_VALUES`` distinct byte values (its bytes never shown); None
-    for a key of neither. The one rule the commands and the library both apply."""
+    ``SHORT_KEY`` bytes, a PEM file's first line (``PEM_ARMOUR``), or of fewer than ``FEW_BYTE_VALUES`` distinct
+    byte values (its bytes never shown); None for a key of none of these. The one rule the commands and the
+    library both apply."""
     if len(key) < SHORT_KEY:
         return (f"the key is {len(key)} byte{'s' if len(key) != 1 else ''}, shorter than {SHORT_KEY}: every log "
                 "line carries its fingerprint, against which a key this short is tried offline, and with it the "
                 "pseudonyms and input hashes it protects")
+    if key.startswith(PEM_ARMOUR):
+        return ("the key is the first line of a PEM file (`-----BEGIN …`: a signing key or certificate, not a "
+                "pseudonymisation key), the same in every such file: it is guessed at once, and with it the pseudonyms "
+                "and input hashes it protects")
     if len(distinct := set(key)) < FEW_BYTE_VALUES:
         return (f"the key is {len(key)} bytes of only {len(distinct)} distinct value{'s' if len(distinct) > 1 else ''} "
                 "(not shown): it is guessed at once, and with it the pseudonyms and input hashes it protects")
