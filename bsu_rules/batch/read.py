@@ -272,10 +272,18 @@ def _batches(parquet: pq.ParquetFile, batch_size: int, columns: list[str] | None
                                           use_threads=False):
             held.append(_plain(batch))
             if sum(b.num_rows for b in held) >= batch_size:
-                yield held[0] if len(held) == 1 else pa.concat_batches(held)
+                yield _one_batch(held)
                 held = []
     if held:
-        yield held[0] if len(held) == 1 else pa.concat_batches(held)
+        yield _one_batch(held)
+
+
+def _one_batch(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
+    """Batches of one schema as one (``pa.concat_batches`` is pyarrow 19 and later)."""
+    if len(batches) == 1:
+        return batches[0]
+    joined = pa.Table.from_batches(batches).combine_chunks().to_batches()
+    return joined[0] if joined else batches[0]
 
 
 class _Aligned:
