@@ -162,6 +162,16 @@ def test_a_parquet_file_of_many_row_groups_reads_the_same_in_any_chunks(populati
     assert [chunk.table.num_rows for chunk in Reader(source, chunk_size=150)][:2] == [150, 150]
 
 
+def _decided_alike(plain: Path, other: Path, tmp_path: Path, **options: Any) -> None:
+    """``run_batch`` decides ``other`` exactly as ``plain``: the same decisions file and the same rejects."""
+    decided = []
+    for name, path in (("plain", plain), ("other", other)):
+        run_batch("bsu-2022", path, tmp_path / f"{name}.out.parquet", **options)
+        decided.append((pq.read_table(tmp_path / f"{name}.out.parquet"),
+                        (tmp_path / f"{name}.out.parquet.rejects.jsonl").read_bytes()))
+    assert decided[1][0].equals(decided[0][0]) and decided[1][1] == decided[0][1]
+
+
 @pytest.mark.parametrize("written", ["polars", "no dictionary pages"])
 def test_a_parquet_file_written_otherwise_is_decided_the_same(population: dict[str, Any], tmp_path: Path,
                                                               written: str) -> None:
@@ -178,12 +188,7 @@ def test_a_parquet_file_written_otherwise_is_decided_the_same(population: dict[s
     else:
         pq.write_table(table, source, use_dictionary=False, row_group_size=500)
         assert read_module._few_valued(pq.ParquetFile(source), 500) == []
-    decided = []
-    for name, path in (("m", population["folder"] / "m.parquet"), ("other", source)):
-        run_batch("bsu-2022", path, tmp_path / f"{name}.out.parquet", chunk_size=500)  # a chunk a row group
-        decided.append((pq.read_table(tmp_path / f"{name}.out.parquet"),
-                        (tmp_path / f"{name}.out.parquet.rejects.jsonl").read_bytes()))
-    assert decided[1][0].equals(decided[0][0]) and decided[1][1] == decided[0][1]
+    _decided_alike(population["folder"] / "m.parquet", source, tmp_path, chunk_size=500)  # a chunk a row group
 
 
 def test_a_parquet_file_of_dictionary_columns_in_row_groups_is_decided_as_its_plain_text(
@@ -196,12 +201,7 @@ def test_a_parquet_file_of_dictionary_columns_in_row_groups_is_decided_as_its_pl
                        if f.name in ("citizenship", "participant_category", "employment_type") else f
                        for f in table.schema])
     pq.write_table(table.cast(coded), tmp_path / "coded.parquet", row_group_size=700)
-    decided = []
-    for name, path in (("m", population["folder"] / "m.parquet"), ("coded", tmp_path / "coded.parquet")):
-        run_batch("bsu-2022", path, tmp_path / f"{name}.out.parquet")
-        decided.append((pq.read_table(tmp_path / f"{name}.out.parquet"),
-                        (tmp_path / f"{name}.out.parquet.rejects.jsonl").read_bytes()))
-    assert decided[1][0].equals(decided[0][0]) and decided[1][1] == decided[0][1]
+    _decided_alike(population["folder"] / "m.parquet", tmp_path / "coded.parquet", tmp_path)
 
 
 @pytest.mark.parametrize("row_group_size", [None, 700, 7])
@@ -220,12 +220,7 @@ def test_a_parquet_file_of_a_dictionary_field_in_a_struct_is_decided_as_its_plai
     pq.write_table(table.cast(table.schema.set(table.schema.get_field_index("employer"),
                                                pa.field("employer", coded))),
                    tmp_path / "coded.parquet", row_group_size=row_group_size)
-    decided = []
-    for name, path in (("m", population["folder"] / "m.parquet"), ("coded", tmp_path / "coded.parquet")):
-        run_batch("bsu-2022", path, tmp_path / f"{name}.out.parquet")
-        decided.append((pq.read_table(tmp_path / f"{name}.out.parquet"),
-                        (tmp_path / f"{name}.out.parquet.rejects.jsonl").read_bytes()))
-    assert decided[1][0].equals(decided[0][0]) and decided[1][1] == decided[0][1]
+    _decided_alike(population["folder"] / "m.parquet", tmp_path / "coded.parquet", tmp_path)
     if row_group_size:
         assert {chunk.table.num_rows for chunk in Reader(tmp_path / "coded.parquet", chunk_size=350)} \
             <= set(range(350, 350 + row_group_size)) | {N % 350}
