@@ -226,6 +226,31 @@ def test_a_parquet_file_of_a_dictionary_field_in_a_struct_is_decided_as_its_plai
             <= set(range(350, 350 + row_group_size)) | {N % 350}
 
 
+def test_a_file_of_many_one_row_row_groups_holding_a_nested_dictionary_is_read_in_linear_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Such a file is read a row group at a time and its batches put together to a chunk: the rows held were summed
+    again at each batch, so that 100 000 one-row row groups took some 5 000 000 000 steps (minutes) before the first
+    chunk. Each batch's rows are counted once."""
+    class Batch:
+        counted = 0
+
+        @property
+        def num_rows(self) -> int:
+            Batch.counted += 1
+            return 1
+
+    class File:
+        num_row_groups = 2000
+
+        def iter_batches(self, **_: Any) -> Any:
+            yield Batch()
+
+    monkeypatch.setattr(read_module, "_plain", lambda batch: batch)
+    monkeypatch.setattr(read_module, "_one_batch", len)  # a chunk: how many batches were put together
+    assert list(read_module._batches(File(), 500, None, True)) == [500] * 4  # type: ignore[arg-type]
+    assert Batch.counted <= 2 * File.num_row_groups
+
+
 @pytest.mark.parametrize("flat", ["employer.sector", "bank_account.bank", "wages.list.element.period"])
 def test_a_parquet_column_named_as_a_few_valued_field_within_a_struct_is_left_out_as_unknown(
         population: dict[str, Any], tmp_path: Path, flat: str) -> None:

@@ -267,13 +267,15 @@ def _batches(parquet: pq.ParquetFile, batch_size: int, columns: list[str] | None
         yield from parquet.iter_batches(batch_size=batch_size, columns=columns, use_threads=False)
         return
     held: list[pa.RecordBatch] = []
+    rows = 0  # the rows held, counted as they come (summed again at each batch: quadratic in one-row row groups)
     for group in range(parquet.num_row_groups):
         for batch in parquet.iter_batches(batch_size=batch_size, row_groups=[group], columns=columns,
                                           use_threads=False):
             held.append(_plain(batch))
-            if sum(b.num_rows for b in held) >= batch_size:
+            rows += batch.num_rows
+            if rows >= batch_size:
                 yield _one_batch(held)
-                held = []
+                held, rows = [], 0
     if held:
         yield _one_batch(held)
 
