@@ -261,8 +261,8 @@ def _batches(parquet: pq.ParquetFile, batch_size: int, columns: list[str] | None
     struct or list (``nested``: as the file is written, not as its few-valued columns are read, where every row group
     begins a chunk) is read one row group at a time: Arrow reads no batch of such a column across row groups (it
     fails: "Nested data conversions not implemented for chunked array outputs"); each batch is taken plain
-    (``_plain``) and the batches of small row groups are put together, to ``batch_size`` rows or a row group more
-    (a chunk a row group of a few rows: seconds for a few thousand members)."""
+    (``_plain``) and the batches of small row groups are put together, to ``batch_size`` rows (a chunk a row group of
+    a few rows: seconds for a few thousand members)."""
     if not nested:
         yield from parquet.iter_batches(batch_size=batch_size, columns=columns, use_threads=False)
         return
@@ -274,9 +274,10 @@ def _batches(parquet: pq.ParquetFile, batch_size: int, columns: list[str] | None
                                           use_threads=False):
             small.append(_plain(batch))
             rows += batch.num_rows
-            if rows >= batch_size:
-                yield _one_batch(held + small)
-                held, small, rows = [], [], 0
+            if rows >= batch_size:  # a chunk of ``batch_size`` rows, as any other file's; the rest begins the next
+                chunk = _one_batch(held + small)
+                held, small, rows = [chunk.slice(batch_size)] if rows > batch_size else [], [], rows - batch_size
+                yield chunk.slice(0, batch_size)
             elif len(small) >= HELD_BATCHES:
                 held, small = [*held, _one_batch(small)], []
     if held or small:
