@@ -230,6 +230,24 @@ def test_a_parquet_file_of_a_dictionary_field_in_a_struct_is_decided_as_its_plai
         assert [chunk.done for chunk in chunks] == list(np.cumsum([chunk.table.num_rows for chunk in chunks]))
 
 
+def test_a_chunk_of_more_text_than_one_batch_holds_is_refused_naming_its_rows(
+        population: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the batches of small row groups put together would hold more text than one batch does (2 GiB in a
+    column: Arrow then splits it), the run says so and how to go on, never leaving out the rows past the split
+    (nor calling the file damaged). The split is made to happen at once, as 2 GiB of text cannot be here."""
+    table = pq.read_table(population["folder"] / "m.parquet")
+    struct = table.schema.field("employer").type
+    coded = pa.struct([f.with_type(pa.dictionary(pa.int32(), pa.string())) if f.name == "sector" else f
+                       for f in struct])
+    pq.write_table(table.cast(table.schema.set(table.schema.get_field_index("employer"),
+                                               pa.field("employer", coded))),
+                   tmp_path / "coded.parquet", row_group_size=7)
+    joined = read_module._joined
+    monkeypatch.setattr(read_module, "_joined", lambda batches: [b.slice(0, 1) for b in joined(batches)] * 2)
+    with pytest.raises(InputError, match="after row 0 hold more text than one chunk takes: give a smaller"):
+        list(Reader(tmp_path / "coded.parquet", chunk_size=350))
+
+
 def test_a_file_of_many_one_row_row_groups_holding_a_nested_dictionary_is_read_in_linear_time(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Such a file is read a row group at a time and its batches put together to a chunk: the rows held were summed

@@ -290,11 +290,24 @@ apart costs some 30 KB (a chunk of 20 000 one-row row groups held 1.2 GB instead
 
 
 def _one_batch(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
-    """Batches of one schema as one (``pa.concat_batches`` is pyarrow 19 and later)."""
+    """Batches of one schema as one (``pa.concat_batches`` is pyarrow 19 and later). Text past what one batch holds
+    (2 GiB in a column) is an error, never a row left out."""
     if len(batches) == 1:
         return batches[0]
-    joined = pa.Table.from_batches(batches).combine_chunks().to_batches()
+    joined = _joined(batches)
+    if len(joined) > 1:
+        raise _TooLong
     return joined[0] if joined else batches[0]
+
+
+def _joined(batches: list[pa.RecordBatch]) -> list[pa.RecordBatch]:
+    """Batches of one schema put together, as Arrow gives them: one, unless a column's text passes 2 GiB."""
+    joined: list[pa.RecordBatch] = pa.Table.from_batches(batches).combine_chunks().to_batches()
+    return joined
+
+
+class _TooLong(Exception):
+    """A chunk's text past what one batch of it holds (2 GiB in a column)."""
 
 
 class _Aligned:
@@ -441,6 +454,9 @@ class Reader:
             try:
                 batch = next(batches, None)
                 other = others.take(batch.num_rows) if others is not None and batch is not None else None
+            except _TooLong:
+                raise InputError([(str(self.path), f"the rows after row {first - 1} hold more text than one chunk "
+                                                   "takes: give a smaller --chunk-size")]) from None
             except (pa.ArrowException, OSError):
                 raise InputError([(str(self.path), f"the Parquet file is damaged after row {first - 1}")]) from None
             if batch is None:
