@@ -204,6 +204,16 @@ def test_a_parquet_file_of_dictionary_columns_in_row_groups_is_decided_as_its_pl
     _decided_alike(population["folder"] / "m.parquet", tmp_path / "coded.parquet", tmp_path)
 
 
+def _sector_coded(source: Path, out: Path, row_group_size: int | None) -> None:
+    """``source`` written to ``out`` with ``employer.sector`` stored as a dictionary (a polars Categorical within a
+    struct), in row groups of ``row_group_size`` rows."""
+    table = pq.read_table(source)
+    coded = pa.struct([f.with_type(pa.dictionary(pa.int32(), pa.string())) if f.name == "sector" else f
+                       for f in table.schema.field("employer").type])
+    pq.write_table(table.cast(table.schema.set(table.schema.get_field_index("employer"), pa.field("employer", coded))),
+                   out, row_group_size=row_group_size)
+
+
 @pytest.mark.parametrize("row_group_size", [None, 700, 7, 349])
 def test_a_parquet_file_of_a_dictionary_field_in_a_struct_is_decided_as_its_plain_text(
         population: dict[str, Any], tmp_path: Path, row_group_size: int | None) -> None:
@@ -214,13 +224,7 @@ def test_a_parquet_file_of_a_dictionary_field_in_a_struct_is_decided_as_its_plai
     struct across row groups, and the run failed as if the file were damaged; the batches of small row groups are
     put together, so that the chunks are as long as for any other file (row groups of 349 rows made chunks of 698:
     twice the memory --chunk-size asks for, and two chunks decided at once no longer of one size)."""
-    table = pq.read_table(population["folder"] / "m.parquet")
-    struct = table.schema.field("employer").type
-    coded = pa.struct([f.with_type(pa.dictionary(pa.int32(), pa.string())) if f.name == "sector" else f
-                       for f in struct])
-    pq.write_table(table.cast(table.schema.set(table.schema.get_field_index("employer"),
-                                               pa.field("employer", coded))),
-                   tmp_path / "coded.parquet", row_group_size=row_group_size)
+    _sector_coded(population["folder"] / "m.parquet", tmp_path / "coded.parquet", row_group_size)
     _decided_alike(population["folder"] / "m.parquet", tmp_path / "coded.parquet", tmp_path)
     if row_group_size:  # in several chunks (run_batch's default is one), each row once, in order, counted as done
         chunks = list(Reader(tmp_path / "coded.parquet", chunk_size=350))
@@ -235,13 +239,7 @@ def test_a_chunk_of_more_text_than_one_batch_holds_is_refused_naming_its_rows(
     """Where the batches of small row groups put together would hold more text than one batch does (2 GiB in a
     column: Arrow then splits it), the run says so and how to go on, never leaving out the rows past the split
     (nor calling the file damaged). The split is made to happen at once, as 2 GiB of text cannot be here."""
-    table = pq.read_table(population["folder"] / "m.parquet")
-    struct = table.schema.field("employer").type
-    coded = pa.struct([f.with_type(pa.dictionary(pa.int32(), pa.string())) if f.name == "sector" else f
-                       for f in struct])
-    pq.write_table(table.cast(table.schema.set(table.schema.get_field_index("employer"),
-                                               pa.field("employer", coded))),
-                   tmp_path / "coded.parquet", row_group_size=7)
+    _sector_coded(population["folder"] / "m.parquet", tmp_path / "coded.parquet", 7)
     joined = read_module._joined
     monkeypatch.setattr(read_module, "_joined", lambda batches: [b.slice(0, 1) for b in joined(batches)] * 2)
     with pytest.raises(InputError, match="after row 0 hold more text than one chunk takes: give a smaller"):
