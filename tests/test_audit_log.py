@@ -790,7 +790,7 @@ def test_a_pem_file_given_as_the_key_file_is_refused(tmp_path: Path, capsys: pyt
     pem.write_bytes(b"-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIDPsmXdt4G0ncm5Jn8xYbbf1oJCOIJ9lkD3QT6ZnpqjW\n"
                     b"-----END PRIVATE KEY-----\n")
     pem.chmod(0o600)
-    said = "the key is the first line of a PEM file"
+    said = "the key begins as a PEM file does"
     log = str(tmp_path / "l.jsonl")
     assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", log, "--key-file", str(pem)]) == 2
     assert said in capsys.readouterr().err and not Path(log).exists()

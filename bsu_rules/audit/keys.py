@@ -46,7 +46,7 @@ what the file holds and is the same in every such file."""
 
 def weak_key(key: bytes) -> str | None:
     """Why ``key`` is too weak to make new keyed output with (how to make one left to the caller): shorter than
-    ``SHORT_KEY`` bytes, a PEM file's first line (``PEM_ARMOUR``), or of fewer than ``FEW_BYTE_VALUES`` distinct
+    ``SHORT_KEY`` bytes, begun as a PEM file is (``PEM_ARMOUR``), or of fewer than ``FEW_BYTE_VALUES`` distinct
     byte values (its bytes never shown); None for a key of none of these. The one rule the commands and the
     library both apply."""
     if len(key) < SHORT_KEY:
@@ -54,9 +54,9 @@ def weak_key(key: bytes) -> str | None:
                 "line carries its fingerprint, against which a key this short is tried offline, and with it the "
                 "pseudonyms and input hashes it protects")
     if key.startswith(PEM_ARMOUR):
-        return ("the key is the first line of a PEM file (`-----BEGIN …`: a signing key or certificate, not a "
-                "pseudonymisation key), the same in every such file: it is guessed at once, and with it the pseudonyms "
-                "and input hashes it protects")
+        return ("the key begins as a PEM file does (`-----BEGIN …`: a signing key or certificate, not a "
+                "pseudonymisation key); --key-file reads a file's first line, which is the same in every such file: it "
+                "is guessed at once, and with it the pseudonyms and input hashes it protects")
     if len(distinct := set(key)) < FEW_BYTE_VALUES:
         return (f"the key is {len(key)} bytes of only {len(distinct)} distinct value{'s' if len(distinct) > 1 else ''} "
                 "(not shown): it is guessed at once, and with it the pseudonyms and input hashes it protects")
