@@ -806,6 +806,34 @@ def test_a_pem_file_given_as_the_key_file_is_refused(tmp_path: Path, capsys: pyt
     assert said in capsys.readouterr().err
 
 
+def test_a_key_file_whose_first_line_is_a_comment_is_refused(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A comment put before the key (``# pseudonymisation key…`` then the key): the first line, the same in every
+    file written from one example, was taken as the key. Such a file is refused for new keyed output and warned of
+    when what it made before is read; a comment after the key, and a key that merely begins with ``#``, are keys."""
+    key = b"6f1c0b2e9a8d4f7e3b5a1c9d0e8f7a6b"
+    files = {"before": b"\xef\xbb\xbf# pseudonymisation key for the 2022 batch\n" + key + b"\n",
+             "after": key + b"\n# pseudonymisation key for the 2022 batch\n", "hash": b"#" + key + b"\n"}
+    for name, text in files.items():
+        (tmp_path / name).write_bytes(text)
+        (tmp_path / name).chmod(0o600)
+    said = "the key file's first line begins with '#', as a comment does"
+    log = str(tmp_path / "l.jsonl")
+    assert main(["evaluate", "bsu-2022", str(EXAMPLES), "--log", log, "--key-file", str(tmp_path / "before")]) == 2
+    assert said in capsys.readouterr().err and not Path(log).exists()
+    out = tmp_path / "o.parquet"
+    assert main(["batch", "bsu-2022", str(EXAMPLES), "--out", str(out), "--key-file", str(tmp_path / "before"),
+                 "--quiet"]) == 2
+    assert said in capsys.readouterr().err and not out.exists()
+    args = argparse.Namespace(key_file=str(tmp_path / "before"), files=[], input=None, members=None)
+    assert pseudonym_key(args, reading=True) == b"# pseudonymisation key for the 2022 batch"  # read, as it was made
+    assert said in capsys.readouterr().err
+    for name, expected in (("after", key), ("hash", b"#" + key)):
+        args = argparse.Namespace(key_file=str(tmp_path / name), files=[], input=None, members=None)
+        assert pseudonym_key(args) == expected
+        assert said not in capsys.readouterr().err
+
+
 @pytest.mark.skipif(os.name != "posix", reason="a file's mode says who can read it on POSIX only")
 def test_a_key_file_others_can_read_is_warned_of_once_and_used(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                                monkeypatch: pytest.MonkeyPatch) -> None:

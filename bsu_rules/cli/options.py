@@ -90,6 +90,7 @@ def pseudonym_key(args: argparse.Namespace, reading: bool = False) -> bytes | No
             try:
                 first = f.readline(1 << 16)
                 longer = len(first) == 1 << 16 and not first.endswith(b"\n") and bool(f.read(1))
+                after = f.read(1 << 16) if first.removeprefix(_BOM).startswith(_COMMENT) else b""
             except OSError as exc:  # an I/O error reading it: said of the key file, not of an output
                 raise OSError(exc.errno, exc.strerror, path) from None
             if longer:  # cut short: another key
@@ -97,6 +98,13 @@ def pseudonym_key(args: argparse.Namespace, reading: bool = False) -> bytes | No
                                          "some 32 to 64 characters (openssl rand -hex 32)")])
         if not first:
             raise InputError([(path, "the key file is empty")])
+        if after.strip():  # a comment put before the key: the same text in every file written from one example
+            comment = ("the key file's first line begins with '#', as a comment does, and more lines follow: the key "
+                       "is the first line, so the comment would be the key; put the key alone on the first line "
+                       "(a comment may follow it)")
+            if not reading:
+                raise InputError([(path, comment)])
+            print(f"bsu-rules: warning: {hidden_path(path)}: {comment}", file=sys.stderr)
         return _key(first.removeprefix(_BOM).rstrip(b"\r\n"), path, "the key (the file's first line)", reading)
     value = os.environ.get(KEY_ENV)  # a line, as in a file: a secret made with `echo` ends with its line end
     if value is None or (value == "" and (reading or getattr(args, "full_nik", False))):
@@ -132,6 +140,7 @@ def _same_file(fd: int, other: int) -> bool:
 
 
 _BOM = "\ufeff".encode()  # an editor's mark at the start of a text file, not part of the key
+_COMMENT = b"#"  # how a comment line begins in the files a key is kept beside (shell, .env, INI)
 
 
 def _key(key: bytes, where: str, what: str, reading: bool) -> bytes:
