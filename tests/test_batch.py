@@ -1459,6 +1459,42 @@ def test_a_value_under_an_unnamed_csv_column_rejects_its_row_unless_unknown_fiel
         "2 read = 2 decided + 0 rejected"
 
 
+def test_a_trailing_comma_on_the_header_alone_or_on_the_rows_alone_loses_no_record(tmp_path: Path) -> None:
+    """A cell missing under an unnamed last column, or an empty one past the header, is an empty cell of an empty
+    column (dropped): every record was rejected (``16 cells, the header has 17``). A missing named cell, or a value
+    past the header, still rejects its record."""
+    nik = "3215014107900001"
+    files = {"header": f"nik,citizenship,participant_category,,\n{nik},WNI,PU\n{nik},WNI,PU,\n{nik},WNI\n",
+             "rows": f"nik,citizenship,participant_category\n{nik},WNI,PU,\n{nik},WNI,PU,,\n{nik},WNI,PU,x\n"}
+    (tmp_path / "clean.csv").write_text(f"nik,citizenship,participant_category\n{nik},WNI,PU\n", "utf-8")
+    batch(tmp_path / "clean.csv", tmp_path / "clean.jsonl")
+    alike = {k: v for k, v in json.loads((tmp_path / "clean.jsonl").read_text("utf-8")).items() if k != "row"}
+    for name, text in files.items():
+        (tmp_path / f"{name}.csv").write_text(text, "utf-8")
+        for engine in ("columnar", "scalar"):
+            out = tmp_path / f"{name}-{engine}.jsonl"
+            assert batch(tmp_path / f"{name}.csv", out, engine=engine).line() == "3 read = 2 decided + 1 rejected"
+            [reject] = [json.loads(line) for line in out.with_suffix(".rejects.jsonl").read_text("utf-8").splitlines()]
+            assert reject["row"] == 3 and reject["field"] == "(record)"
+            decided = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+            assert [{k: v for k, v in d.items() if k != "row"} for d in decided] == [alike] * 2  # as without a comma
+
+
+def test_a_csv_header_of_very_many_columns_is_refused_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                              ) -> None:
+    """A header ending in a long run of commas was read column by column: 100 000 of them took minutes for one
+    record. More than ``MAX_COLUMNS`` is refused before a record is read, saying what to remove."""
+    from bsu_rules.batch.read_csv import MAX_COLUMNS
+
+    source = tmp_path / "wide.csv"
+    source.write_text("nik,citizenship,participant_category" + "," * MAX_COLUMNS + "\n3215014107900001,WNI,PU\n")
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl"), "--quiet"]) == 2
+    assert f"the header has {MAX_COLUMNS + 3:,} columns, more than {MAX_COLUMNS:,}" in capsys.readouterr().err
+    assert not (tmp_path / "o.jsonl").exists()
+    source.write_text("nik,citizenship,participant_category" + "," * (MAX_COLUMNS - 3) + "\n3215014107900001,WNI,PU\n")
+    assert batch(source, tmp_path / "o.jsonl").line() == "1 read = 1 decided + 0 rejected"
+
+
 def test_a_csv_record_over_the_size_limit_is_rejected_alone(tmp_path: Path) -> None:
     header = "nik,citizenship,participant_category,name\n"
     rows = ["3204125708940003,WNI,PU,Rina\n", f"3204125708940011,WNI,PU,{'x' * (2 << 20)}\n",

@@ -103,6 +103,10 @@ def csv_header(path: Path, reader: Any, ignore_unknown: bool) -> list[str] | Non
     if not rows:
         return None
     header = rows[0]
+    if len(header) > MAX_COLUMNS:  # read column by column, a run of commas would cost minutes for a record
+        raise InputError([(str(path), f"the header has {len(header):,} columns, more than {MAX_COLUMNS:,}: a member "
+                                      f"file has the contract's {len(TEXT_SCHEMA.names)} (a long run of commas "
+                                      "after its names? remove the empty columns)")])
     if any(_UNDECODED.search(name) for name in header):
         raise InputError([(str(path), "the header is not UTF-8 text; save the file as UTF-8")])
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
@@ -138,14 +142,33 @@ UNNAMED = "a value in a column the header does not name: name the column, or pas
 are read, and dropped, when all their cells are empty)."""
 
 
+def _fitted(row: list[str], width: int, named: int) -> list[str]:
+    """A record whose cells differ from the header's columns only in empty ones at its end, made as wide as the
+    header (a trailing comma on the header, or on the rows, alone: an empty column is dropped when its cells are
+    empty): short of unnamed columns only, or past the header with empty cells only; else as it is (rejected)."""
+    if named <= len(row) < width:
+        return row + [""] * (width - len(row))
+    if len(row) > width and not any(row[width:]):
+        return row[:width]
+    return row
+
+
 def _known_in(group: str) -> Callable[[Any], Any]:
     """A JSON cell of ``group`` with the fields the contract does not know left out (``--ignore-unknown``)."""
     return lambda value: known_fields({group: value})[group]
 
 
+MAX_COLUMNS = 1_000
+"""Columns a CSV header may name (the contract has 16; a spreadsheet's empty columns add a few)."""
+
+
 def csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -> pa.Table:
     """CSV rows as JSON lines (scalars encoded by Polars, history cells spliced in as they are)."""
     width = len(header)
+    named = max((place for place, name in enumerate(header, 1) if name.strip()), default=0)
+    for i, row in enumerate(rows):
+        if len(row) != width:
+            rows[i] = _fitted(row, width, named)
     oversized = {i for i, r in enumerate(rows) if sum(map(len, r)) > MAX_RECORD}
     read = header if not ignore_unknown else [k if k in TEXT_SCHEMA.names else "" for k in header]  # "": dropped
     bad = [] if not _UNDECODED.search("\x00".join(itertools.chain.from_iterable(rows))) else \
