@@ -167,7 +167,8 @@ def _shape_error(env: Any) -> str | None:
     if not 1 <= env["seq"] <= MAX_SEQ:  # a NIK put there is not repeated, nor counted from in the messages after
         return f"not a log record (seq {shortened(str(env['seq']))} is not a line's number, 1 to {MAX_SEQ:,})"
     if not _moment(env["recorded_at"]):
-        return f"not a log record (recorded_at {shortened(env['recorded_at'])!r} is not a date and time with its zone)"
+        return (f"not a log record (recorded_at {shortened(env['recorded_at'])!r} is not a date and time with its zone"
+                f"{_moment_fault(env['recorded_at'])})")
     return None
 
 
@@ -183,6 +184,26 @@ def _moment(text: str) -> bool:
         return datetime.fromisoformat(text).tzinfo is not None
     except ValueError:
         return False
+
+
+def _moment_fault(text: str) -> str:
+    """What is wrong with a ``recorded_at`` of the writer's shape (``2022-09-05T08:00:00.000000+00:00``), said
+    without its digits, which a message hides when there are many: the part out of range, or the zone missing;
+    "" for any other text."""
+    shape = _MOMENT.fullmatch(text)
+    if shape is None:
+        return ""
+    for part, (low, high) in zip(("month", "day", "hour", "minute", "second"), _RANGES, strict=True):
+        if not low <= int(shape[part]) <= high:
+            return f": its {part} is {int(shape[part])}, not {low} to {high}"
+    if shape["zone"] is None:
+        return ": it has no offset from UTC (+00:00)"
+    return f": {shape['year']}-{shape['month']}-{shape['day']} is no day of the calendar"
+
+
+_MOMENT = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})T(?P<hour>\d{2}):(?P<minute>\d{2}):"
+                     r"(?P<second>\d{2})(?:\.\d{1,6})?(?P<zone>Z|[+-]\d{2}:\d{2})?")
+_RANGES = ((1, 12), (1, 31), (0, 23), (0, 59), (0, 59))
 
 
 @dataclass(frozen=True)
