@@ -322,6 +322,15 @@ def test_a_file_whose_lines_end_with_a_carriage_return_alone_is_told_how_to_save
     assert "universal-newline" not in str(raised.value)
 
 
+@pytest.mark.parametrize(("encoding", "named"), [("utf-16", "UTF-16"), ("utf-16-le", "UTF-16"), ("utf-32", "UTF-32")])
+def test_a_table_saved_as_utf16_or_utf32_is_told_so(tmp_path: Path, encoding: str, named: str) -> None:
+    """As a member or rule file in it is (its NUL bytes were told as text that is not UTF-8)."""
+    (tmp_path / "t.csv").write_bytes("code,amount\n31,4641854\n".encode(encoding))
+    with pytest.raises(TableError) as raised:
+        load_table("t", TableRef(file="t.csv", key="code", value="amount"), tmp_path)
+    assert raised.value.line == 1 and f"the file is {named} text: save it as UTF-8" in str(raised.value)
+
+
 @pytest.mark.parametrize(("year", "code", "other"), [(2021, "3525", "4279030"), (2025, "3215", "5559593")])
 def test_a_figure_the_sources_disagree_on_names_the_other_and_gives_the_same_ceiling(year: int, code: str,
                                                                                     other: str) -> None:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bsu_rules.members.raw import wide_encoding
 from bsu_rules.members.redact import clipped, hide_identifiers, holds_identifier, visible
 from bsu_rules.ruleset.diagnostics import nearest
 from bsu_rules.ruleset.files import Missing, UnsafePath, read_beside
@@ -125,6 +126,8 @@ def _place(error: TableError) -> tuple[int, int]:
 
 def _decoded(raw: bytes, file: str) -> str:
     """The text of a CSV file; TableError if it is not UTF-8 or not CSV the reader can read."""
+    if wide := wide_encoding(raw[:4]):  # told as a rule or member file in it is: NUL bytes would decode
+        raise TableError(f"the file is {wide} text: save it as UTF-8 (in a spreadsheet: CSV UTF-8)", 1, file=file)
     try:
         text = raw.decode("utf-8-sig")
         reader = csv.reader(io.StringIO(text))
