@@ -1103,6 +1103,7 @@ def test_a_line_that_does_not_belong_is_inserted_wherever_it_stands(log: Path, t
     ({"recorded_at": "2026-19-07T21:13:29.123456+00:00"}, "'<24 digits>' is not a date and time with its zone: its "
                                                           "month is 19, not 1 to 12"),
     ({"recorded_at": "2022-02-30T08:00:00.000000+00:00"}, "zone: 2022-02-30 is no day of the calendar"),
+    ({"recorded_at": "2022-02-30T08:00:00"}, "zone: 2022-02-30 is no day of the calendar)"),
     ({"pseudonym_key": 5}, "wrong type: pseudonym_key"),
     ({"pseudonym_key": "3204073012830004x"}, "wrong type: pseudonym_key")])
 def test_every_envelope_key_is_checked_even_in_a_rechained_log(tmp_path: Path, log: Path, change: dict[str, Any],

@@ -13,7 +13,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -196,9 +196,11 @@ def _moment_fault(text: str) -> str:
     for part, (low, high) in zip(("month", "day", "hour", "minute", "second"), _RANGES, strict=True):
         if not low <= int(shape[part]) <= high:
             return f": its {part} is {int(shape[part])}, not {low} to {high}"
-    if shape["zone"] is None:
-        return ": it has no offset from UTC (+00:00)"
-    return f": {shape['year']}-{shape['month']}-{shape['day']} is no day of the calendar"
+    try:
+        date(int(shape["year"]), int(shape["month"]), int(shape["day"]))
+    except ValueError:
+        return f": {shape['year']}-{shape['month']}-{shape['day']} is no day of the calendar"
+    return ": it has no offset from UTC (+00:00)" if shape["zone"] is None else ""
 
 
 _MOMENT = re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})T(?P<hour>\d{2}):(?P<minute>\d{2}):"

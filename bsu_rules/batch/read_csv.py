@@ -92,6 +92,10 @@ def _not_utf8(row: list[str], header: list[str]) -> list[tuple[str, str]]:
             for name, cell in zip(header, row, strict=False) if name and (found := _UNDECODED.search(cell))]
 
 
+MAX_COLUMNS = 1_000
+"""Columns a CSV header may name (the contract has 16; a spreadsheet's empty columns add a few)."""
+
+
 def csv_header(path: Path, reader: Any, ignore_unknown: bool) -> list[str] | None:
     """The header row, checked once for the whole file: the contract's names, each once, the
     required ones present, no unknown ones (unless ignored), a comma as separator. An unnamed column
@@ -156,10 +160,6 @@ def _fitted(row: list[str], width: int, named: int) -> list[str]:
 def _known_in(group: str) -> Callable[[Any], Any]:
     """A JSON cell of ``group`` with the fields the contract does not know left out (``--ignore-unknown``)."""
     return lambda value: known_fields({group: value})[group]
-
-
-MAX_COLUMNS = 1_000
-"""Columns a CSV header may name (the contract has 16; a spreadsheet's empty columns add a few)."""
 
 
 def csv_block(header: list[str], rows: list[list[str]], ignore_unknown: bool) -> pa.Table:
