@@ -144,6 +144,9 @@ def test_a_day_that_is_none_is_rejected_by_batch_as_by_evaluate(tmp_path: Path, 
     ("2022-06-00", "is not a date in the calendar (days start at 01)"),
     ("0000-01-01", "is not a date in the calendar (there is no year 0000)"),
     ("1991-5-9", "is not a date (YYYY-MM-DD)"),
+    ("05/02/2018", "is not a date (YYYY-MM-DD): write 2018-02-05, reading it as day/month/year"),
+    ("17-08-1994", "is not a date (YYYY-MM-DD): write 1994-08-17, reading it as day/month/year"),
+    ("31/02/2018", "is not a date (YYYY-MM-DD)"),  # no day of the calendar read either way: no date offered
 ])
 def test_a_day_written_right_but_not_in_the_calendar_is_told_so_alike(tmp_path: Path, day: str, why: str) -> None:
     """A clerk told that 2022-02-29 "is not a date (YYYY-MM-DD)" would look for a fault in its form."""

@@ -39,6 +39,7 @@ from bsu_rules.members.contract import (
 from bsu_rules.members.decode import LONE_SURROGATE, MAX_DIGITS, TOO_LONG, Written, whole
 from bsu_rules.members.model import (
     DAY,
+    DAY_FIRST,
     MAX_RUPIAH,
     MONTH,
     ORDERS,
@@ -219,7 +220,6 @@ _ABSENT = object()
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _GROUP_PATH = re.compile(r"[a-z_]+(?:\[\d+\]|\.[a-z_]+)*")
 _LETTER = re.compile(r"\^\[([A-Z])-([A-Z])\]\$")
-_DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _MONTH_FIRST = re.compile(r"(\d{1,2})[-/.](\d{4})")
 _MONTH_SHAPE = re.compile(r"([0-9]{4})-([0-9]{2})")
 
@@ -400,7 +400,7 @@ def _value(leaf: Leaf, value: Any, label: str, names: list[str], lang: str, g: G
     if leaf.kind == "date":
         if DAY.fullmatch(value):  # the form is right: no such day
             return w["no_day"].format(label=label, value=shown, why=_no_day(value, w, lang))
-        found, timed = _DAY_FIRST.fullmatch(value), TIMED.match(value)  # a timestamp's date: the part before T
+        found, timed = DAY_FIRST.fullmatch(value), TIMED.match(value)  # a timestamp's date: the part before T
         return w["date"].format(label=label, value=shown) + _write(
             f"{found[3]}-{int(found[2]):02d}-{int(found[1]):02d}" if found else
             timed[1] if timed and day_fault(timed[1]) is None else None, lang)

@@ -62,16 +62,32 @@ def _strict_date(value: Any) -> Any:
 
 
 def not_a_day(value: object) -> str:
-    """Why a value is not a date, for a message after the value: not written YYYY-MM-DD, or written
-    so but not in the calendar (``2022-02-30``: the form is right, the day is not)."""
+    """Why a value is not a date, for a message after the value: not written YYYY-MM-DD (the date meant said
+    where it is written day first), or written so but not in the calendar (``2022-02-30``: the form is right,
+    the day is not)."""
     if isinstance(value, str) and (timed := TIMED.match(value)) and day_fault(timed.group(1)) is None:
         return f"is a date and a time: write the date alone, YYYY-MM-DD ({timed.group(1)})"
+    if isinstance(value, str) and (meant := day_first(value)) is not None:
+        return f"{NOT_A_DAY}: write {meant}, reading it as day/month/year"
     if not isinstance(value, str) or not DAY.fullmatch(value) or (fault := day_fault(value)) is None:
         return NOT_A_DAY
     kind, days = fault
     why = {"year": "there is no year 0000", "month": "months are 01 to 12", "zero": "days start at 01"}.get(kind) \
         or f"{_MONTH_NAMES[int(value[5:7]) - 1]} {value[:4]} has {days} days"
     return f"is not a date in the calendar ({why})"
+
+
+DAY_FIRST = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+"""A date written day first, as it is in Indonesia (``05/02/2018``, ``17-08-1994``)."""
+
+
+def day_first(value: str) -> str | None:
+    """A date written day first (``DAY_FIRST``) as YYYY-MM-DD; None where it is not one, or no day of the calendar."""
+    found = DAY_FIRST.fullmatch(value)
+    if found is None:
+        return None
+    meant = f"{int(found[3]):04d}-{int(found[2]):02d}-{int(found[1]):02d}"
+    return meant if day_fault(meant) is None else None
 
 
 TIMED = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ][0-9]{2}:[0-9]{2}")

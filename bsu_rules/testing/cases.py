@@ -429,9 +429,9 @@ class _CaseReader:
         elif NOT_A_MONTH in message and isinstance(written := _lookup(self.located.data, base), str) and \
                 (problem := misfit(written, None)) is not None and problem[1] is not None:  # `2022-7`, `Juli 2022`
             said, suggestion = f"member `{text}`: {problem[0]}", problem[1]  # as the rule file's month is told
-        elif message.endswith(NOT_A_DAY) and isinstance(written := _lookup(self.located.data, base), str):
+        elif NOT_A_DAY in message and isinstance(written := _lookup(self.located.data, base), str):
             wrong, fixed = date_problem(written)  # as every other date is told: `17-08-1994`, `1994-8-17`
-            said, suggestion = f"member `{text}`: {message.removesuffix(' (YYYY-MM-DD)')}: {wrong}", fixed
+            said, suggestion = f"member `{text}`: {message.partition(' (YYYY-MM-DD)')[0]}: {wrong}", fixed
         elif "expected text, got an integer" in message and \
                 isinstance(number := _lookup(self.located.data, base), int) and not isinstance(number, bool):
             said = f"member `{text}` is a number here: write it in quotes, as text (a number loses its leading zeros)"
