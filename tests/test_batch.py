@@ -14,6 +14,8 @@ import lzma
 import os
 import re
 import stat
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -2188,6 +2190,22 @@ def test_batch_and_generate_say_a_full_disk_in_plain_words(tmp_path: Path, capsy
     missing = tmp_path / "nothere.parquet"
     assert main(["batch", "bsu-2022", str(missing), "--out", str(out)]) == 2
     assert capsys.readouterr().err.splitlines()[-1] == f"bsu-rules: {missing}: no such file or folder"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a file-size limit is set in the child before it runs")
+def test_a_file_size_limit_is_told_as_one_not_as_a_full_disk(tmp_path: Path) -> None:
+    """``ulimit -f`` stops the write (EFBIG): the run said the file was "larger than the disk allows"."""
+    import resource
+
+    source = tmp_path / "m.parquet"
+    write_population(source, 300, seed=3)
+    done = subprocess.run([sys.executable, "-m", "bsu_rules", "batch", "bsu-2022", str(source), "--out",
+                           str(tmp_path / "d.jsonl"), "--quiet"], capture_output=True, text=True,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000)))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines()[-1] == f"bsu-rules: {tmp_path / 'd.jsonl'}: the file would be larger than one " \
+        "file may be here (a limit on a file's size: `ulimit -f`, or the file system's)"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.parquet"]
 
 
 def test_a_csv_cell_written_as_python_is_told_so(tmp_path: Path) -> None:

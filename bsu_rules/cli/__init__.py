@@ -177,7 +177,8 @@ def _spaced_override(arguments: list[str]) -> str | None:
 
 _PLAIN = {errno.ENOSPC: "the disk is full (no space left to write it)",
           errno.EDQUOT: "the disk quota is used up (no space left to write it)",
-          errno.EFBIG: "the file is larger than the disk allows"}
+          errno.EFBIG: "the file would be larger than one file may be here (a limit on a file's size: `ulimit -f`, "
+                       "or the file system's)"}
 
 
 def _os_error(exc: OSError) -> str:
