@@ -1588,7 +1588,8 @@ def test_explain_tells_a_manifest_not_the_decisions_own_and_warns_without_one(
     decisions.write_bytes(copied.read_bytes())  # another run's decisions beside this run's manifest
     capsys.readouterr()
     assert main(["explain", "bsu-2022", str(decisions), "--input", str(source), "--row", "5"]) == 2
-    assert f"the manifest beside {decisions} is another run's" in capsys.readouterr().err
+    assert f"{decisions} is not the output its manifest records (changed since the run, or the manifest is " \
+        "another run's)" in capsys.readouterr().err
     alone = tmp_path / "alone.jsonl"
     alone.write_bytes(copied.read_bytes())
     assert main(["explain", "bsu-2022", str(alone), "--input", str(other), "--row", "5", "--lang", "en"]) == 0

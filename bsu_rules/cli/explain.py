@@ -184,8 +184,9 @@ def other_input(decisions: str, source: str) -> str | None:
         return None
     kept = wrote.get("sha256") if isinstance(wrote, dict) else None
     if isinstance(kept, str) and own != kept:
-        return (f"the manifest beside {decisions} is another run's: it records decisions whose sha256 begins "
-                f"{kept[:12]}, and {decisions}'s begins {own[:12]}; keep a batch's output with its own manifest")
+        return (f"{decisions} is not the output its manifest records (changed since the run, or the manifest is "
+                f"another run's): the manifest's decisions have a sha256 beginning {kept[:12]}, {decisions}'s "
+                f"{own[:12]}; keep a batch's output unchanged, with its own manifest")
     if given == recorded:
         return None
     return (f"{source} is not the file the batch read for {decisions}: its sha256 begins {given[:12]}, the "
