@@ -522,6 +522,17 @@ def test_lines_ending_in_cr_only_are_told_so(tmp_path: Path, capsys: pytest.Capt
     assert main(["evaluate", "bsu-2022", str(_file("crlf.jsonl", "\r\n".join(GOODS[:3]) + "\r\n")(tmp_path))]) == 0
 
 
+@pytest.mark.parametrize(("separator", "named"), [("\u2028", "U+2028 (line separator)"), ("\x0b", "vertical tabs")])
+def test_records_parted_by_a_line_end_json_lines_does_not_take_are_told_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], separator: str, named: str) -> None:
+    """Records run together by U+2028 or a vertical tab were told only "Extra data" at a column."""
+    source = _file("sep.jsonl", separator.join(GOODS[:3]) + "\n")(tmp_path)
+    assert main(["evaluate", "bsu-2022", str(source)]) == 1
+    message = json.loads(capsys.readouterr().out)["error"]["message"]
+    assert message.endswith(f"; the records are parted by {named}, not by newlines, so they run together: end "
+                            "each record with a newline"), message
+
+
 OTHER_DIGITS = {"en": "is written in digits other than 0-9 (Arabic-Indic or full-width digits, for instance): write "
                        "it with 0-9",
                 "id": "ditulis dengan angka selain 0-9 (misalnya angka beraksara Arab atau angka lebar penuh): tulis "

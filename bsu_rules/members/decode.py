@@ -229,11 +229,23 @@ CR_ONLY = ("; the lines end in CR only (old Mac line ends), so the records run t
 """Added when the text after a record is parted from it by a bare CR."""
 
 
+SEPARATORS = {"\u2028": "U+2028 (line separator)", "\u2029": "U+2029 (paragraph separator)",
+              "\x85": "U+0085 (next line)", "\v": "vertical tabs", "\f": "form feeds"}
+"""Characters some tools end a line with that JSON Lines does not: records parted by one run together."""
+
+
 def _cr_only(exc: json.JSONDecodeError) -> str:
-    """``CR_ONLY`` for more text after a whole value, parted from it by a carriage return with no newline."""
+    """``CR_ONLY`` for more text after a whole value, parted from it by a carriage return with no newline;
+    the like for one parted by a line end JSON Lines does not take (``SEPARATORS``)."""
+    if exc.msg != "Extra data":
+        return ""
     before = exc.doc[:exc.pos]
     gap = before[len(before.rstrip(" \t\r\n")):]
-    return CR_ONLY if exc.msg == "Extra data" and "\r" in gap and "\n" not in gap else ""
+    if "\r" in gap and "\n" not in gap:
+        return CR_ONLY
+    parted = SEPARATORS.get(exc.doc[exc.pos:exc.pos + 1])
+    return "" if parted is None else (f"; the records are parted by {parted}, not by newlines, so they run together: "
+                                      "end each record with a newline")
 
 
 def _one_by_one(text: str) -> list[Any] | BadRecord:
