@@ -579,6 +579,8 @@ def test_an_account_number_without_a_digit_is_refused_not_paid_to(tmp_path: Path
 
 @pytest.mark.parametrize(("line", "says"), [
     (b'{"nik": "1"}\x0b', "not valid JSON (Extra data (U+000B, a character JSON does not take there) at column 13)"),
+    (b'{"nik": "1"}\xe2\x80\xa8 ', "not valid JSON (Extra data (U+2028, a character JSON does not take there) at "
+                                  "column 13)"),  # one stray: no record run together
     (b'{"nik": "1"}\x00', "not valid JSON (Extra data (U+0000, a character JSON does not take there) at column 13)"),
     (b'\x00{"nik": "1"}', "not valid JSON (Expecting value (U+0000, a character JSON does not take there) at "
                           "column 1)"),

@@ -236,7 +236,7 @@ SEPARATORS = {"\u2028": "U+2028 (line separator)", "\u2029": "U+2029 (paragraph 
 
 def _cr_only(exc: json.JSONDecodeError) -> str:
     """``CR_ONLY`` for more text after a whole value, parted from it by a carriage return with no newline;
-    the like for one parted by a line end JSON Lines does not take (``SEPARATORS``)."""
+    the like for a record after it parted by a line end JSON Lines does not take (``SEPARATORS``)."""
     if exc.msg != "Extra data":
         return ""
     before = exc.doc[:exc.pos]
@@ -244,8 +244,9 @@ def _cr_only(exc: json.JSONDecodeError) -> str:
     if "\r" in gap and "\n" not in gap:
         return CR_ONLY
     parted = SEPARATORS.get(exc.doc[exc.pos:exc.pos + 1])
-    return "" if parted is None else (f"; the records are parted by {parted}, not by newlines, so they run together: "
-                                      "end each record with a newline")
+    another = exc.doc[exc.pos + 1:].lstrip(JSON_SPACE + "".join(SEPARATORS)).startswith("{")  # not one stray
+    return "" if parted is None or not another else (f"; the records are parted by {parted}, not by newlines, so "
+                                                     "they run together: end each record with a newline")
 
 
 def _one_by_one(text: str) -> list[Any] | BadRecord:
