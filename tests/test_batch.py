@@ -46,7 +46,7 @@ from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import decide_batch, engines, load_plan, run_batch
 from bsu_rules.batch.validate import TEXT_SCHEMA, _false, _matches, unchecked
 from bsu_rules.cli import main
-from bsu_rules.decisions import mask_nik
+from bsu_rules.decisions import mask_kpj, mask_nik
 from bsu_rules.errors import InputError
 from bsu_rules.members import contract, parse_member
 from bsu_rules.members.arrow import MEMBER_SCHEMA
@@ -126,7 +126,7 @@ def test_vectorised_validation_agrees_with_the_contract(population: dict[str, An
 
 
 @given(st.lists(st.one_of(st.none(), st.text("0123456789*a ٣-", max_size=22), st.from_regex(r"\A[0-9]{0,22}\Z"),
-                          st.from_regex(r"\A[0-9*]{4}\*{8}[0-9]{3,5}\Z")), max_size=40))
+                          st.from_regex(r"\A[0-9*]{2,4}\*{6,12}[0-9]{2,5}\Z")), max_size=40))
 def test_a_kpj_is_checked_as_its_regular_expression_says(values: list[str | None]) -> None:
     """The digits are checked by length and character class, the rest of the pattern only on the others."""
     kpj = contract()["kpj"].pattern
@@ -140,9 +140,22 @@ def test_the_failing_positions_are_the_false_ones(mask: list[bool | None]) -> No
 
 
 @given(st.lists(st.one_of(st.none(), st.text("0123456789*", max_size=20)), max_size=20))
-def test_only_a_long_kpj_is_masked(values: list[str | None]) -> None:
+def test_a_kpj_column_is_masked_as_each_kpj_is(values: list[str | None]) -> None:
+    """The column's mask is ``mask_kpj``'s, row by row, and it shows any 11 characters or fewer than 10 as they are."""
     shown = mask_long_numbers(pa.array(values, pa.string())).to_pylist()
-    assert shown == [v if v is None or len(v) < 12 else v[:4] + "********" + v[-4:] for v in values]
+    assert shown == [None if v is None else mask_kpj(v) for v in values]
+    assert all(s == v for s, v in zip(shown, values, strict=True) if v is None or len(v) < 10 or len(v) == 11)
+
+
+@pytest.mark.parametrize(("kpj", "shown"), [
+    ("22041870213", "22041870213"), ("123456789", "123456789"),  # a KPJ; too short for an account number
+    ("0123456789", "01******89"),  # a BNI or BCA account number (10 digits)
+    ("1234567890123", "123*******123"),  # a Mandiri account number: no more of it shown than its own field shows
+    ("3204125708940003", "3204********0003"), ("12345678901234567890", "1234************7890")])
+def test_a_kpj_that_is_not_one_is_masked_as_an_account_number_is(kpj: str, shown: str) -> None:
+    assert mask_kpj(kpj) == shown and mask_kpj(shown) == shown  # masking what is masked gives it back
+    assert re.fullmatch(contract()["kpj"].pattern, shown)  # a decision log keeps it so, and replays it
+    assert shown == (kpj if len(kpj) < 10 or len(kpj) == 11 else mask_nik(kpj))
 
 
 def test_rows_picked_for_settling_are_the_rows_a_full_read_gives(population: dict[str, Any]) -> None:
@@ -556,7 +569,7 @@ def test_a_nik_in_the_kpj_column_is_written_masked(tmp_path: Path) -> None:
                  "--quiet"]) == 0
     decided = [json.loads(line) for line in (tmp_path / "e.jsonl").read_text("utf-8").splitlines()]
     assert [(d["kpj"], d["duplicate_of"]) for d in decided] == [  # a KPJ before a NIK in its place
-        ("3204********0003", "32041234567"), ("32041234567", None), ("1234********0123", None)]
+        ("3204********0003", "32041234567"), ("32041234567", None), ("123*******123", None)]
     rows = [first | {"kpj": "3204999999990003"}, first | {"kpj": "3204000000000003"}]  # alike once masked
     (tmp_path / "m.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
     assert main(["batch", "bsu-2022", str(tmp_path / "m.jsonl"), "--out", str(tmp_path / "f.jsonl"),

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from bsu_rules.audit.snapshot import KEY_ENV
 from bsu_rules.batch.generate import write_population
 from bsu_rules.cli import main
-from bsu_rules.members.redact import hide_typed
+from bsu_rules.members.redact import hide_typed, mask_nik
 
 
 def _secrets(path: Path) -> set[str]:
@@ -377,6 +377,40 @@ def test_a_nik_in_the_kpj_field_is_traced_masked(tmp_path: Path, capsys: pytest.
         assert main(["evaluate", "bsu-2020", str(tmp_path / "m.jsonl"), "--on", "2020-09-10"]) in (0, 1)
         out = capsys.readouterr().out
         assert f'"member.kpj":"{shown}"' in out.replace(" ", "") and (kpj == shown or kpj not in out), out
+
+
+@pytest.mark.parametrize("account", ["0123456789", "1370012345678"])  # BNI or BCA (10 digits), Mandiri (13)
+def test_a_kpj_field_holding_the_members_account_number_never_shows_it_whole(
+        account: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clerk copied the bank account number into the KPJ column: the trace (2020 reads the KPJ), the decision log,
+    its replay, the batch file (JSON Lines, CSV, either engine) and ``explain`` show it masked as the account field
+    is, and the log's record replays to the same decision."""
+    first = json.loads((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text("utf-8")
+                       .splitlines()[0])
+    members = tmp_path / "m.jsonl"
+    row = first | {"kpj": account, "bank_account": first["bank_account"] | {"number": account}}
+    members.write_text(json.dumps(row) + "\n", "utf-8")
+    monkeypatch.setenv(KEY_ENV, "a key kept elsewhere")
+    log, archive = tmp_path / "decisions.log", tmp_path / "archive"
+    runs = [["evaluate", "bsu-2020", str(members), "--on", "2020-09-10"],
+            ["evaluate", "bsu-2020", str(members), "--on", "2020-09-10", "--format", "text", "--lang", "en"],
+            ["evaluate", "bsu-2020", str(members), "--on", "2020-09-10", "--log", str(log), "--archive", str(archive)],
+            ["replay", str(log), "--archive", str(archive), "--members", str(members)],
+            ["batch", "bsu-2020", str(members), "--out", str(tmp_path / "d.jsonl"), "--on", "2020-09-10", "--quiet"],
+            ["batch", "bsu-2020", str(members), "--out", str(tmp_path / "d.csv"), "--on", "2020-09-10", "--quiet",
+             "--engine", "scalar"],
+            ["explain", "bsu-2020", str(tmp_path / "d.jsonl"), "--input", str(members), "--row", "1"]]
+    texts = []
+    for args in runs:
+        assert main(args) in (0, 1), args
+        printed = capsys.readouterr()
+        texts += [printed.out, printed.err]
+    texts += [p.read_text("utf-8") for p in tmp_path.iterdir() if p.is_file() and p != members]
+    everything = "\n".join(texts)
+    masked = mask_nik(account)
+    assert account not in everything and f'"member.kpj":"{masked}"' in texts[0].replace(" ", "")
+    assert json.loads((tmp_path / "d.jsonl").read_text("utf-8"))["kpj"] == masked
+    assert re.search(r"^identical +1$", texts[6], re.M), texts[6]
 
 
 @pytest.mark.parametrize(("given", "shown"), [

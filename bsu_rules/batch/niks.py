@@ -15,6 +15,8 @@ import polars_hash as plh
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bsu_rules.members.redact import mask_kpj
+
 RUN_KEY = secrets.token_hex(32).encode()
 """The key ``nik_key`` uses when the caller gives none: random per process (256 bits, as text), so
 the pseudonyms join a run's rows (one NIK, one payment) and mean nothing afterwards; outputs then
@@ -56,10 +58,14 @@ def mask_niks(niks: pa.Array) -> pa.Array:
 
 
 def mask_long_numbers(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """Each KPJ of 12 characters or more with all but its first and last four hidden (``3204********0003``,
-    ``1234********2345``), as ``decisions.mask_kpj`` hides one: a KPJ has 11 digits, and one longer is a NIK
-    or an account number written in the wrong column, which no output shows in full."""
-    long = pc.greater_equal(pc.utf8_length(values), 12)
-    if not pc.any(long).as_py():  # the usual chunk: every KPJ as it is
+    """Each KPJ as ``decisions.mask_kpj`` shows it: one of 10 characters or of 12 or more (a KPJ has 11 digits:
+    such a one is a NIK or an account number written in the wrong column, which no output shows in full) masked
+    as the account number of its length is (``3204********0003``, ``01******89``); the rest as they are."""
+    length = pc.utf8_length(values)
+    odd = pc.fill_null(pc.and_(pc.greater_equal(length, 10), pc.not_equal(length, 11)), False)
+    if not pc.any(odd).as_py():  # the usual chunk: every KPJ as it is
         return values
-    return pc.if_else(long, pc.utf8_replace_slice(values, 4, -4, "********"), values)
+    whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    odd = odd.combine_chunks() if isinstance(odd, pa.ChunkedArray) else odd
+    shown = pa.array([mask_kpj(v) for v in whole.filter(odd).to_pylist()], whole.type)  # few rows: one at a time
+    return pc.replace_with_mask(whole, odd, shown)

@@ -174,7 +174,7 @@ def record_hash(record: Record) -> str:
 
 def shown_json(record: Record) -> bytes:
     """A validated record's compact JSON (contract field order, nulls left out) as its decision shows it:
-    the NIK, the bank account number and a KPJ of 12 characters or more masked as a decision masks them,
+    the NIK, the bank account number and a KPJ that is not one (``mask_kpj``) masked as a decision masks them,
     and a NIK or account number typed into a name (a person's, an employer's, a bank's, an account
     holder's: the record's only free text) too. A decision shows every value its rules read, so a hash
     of those identifiers whole would confirm a guess of their hidden digits (of a NIK, with the birth
@@ -186,7 +186,7 @@ def shown_json(record: Record) -> bytes:
 
 def shown_record(data: dict[str, Any]) -> dict[str, Any]:
     """A valid record's JSON data as a decision shows it (``shown_json``), in a new dict: the NIK, the
-    bank account number and a long KPJ masked, a NIK or account number typed into a name too."""
+    bank account number and a KPJ that is not one masked, a NIK or account number typed into a name too."""
     data = dict(data)
     if isinstance(data.get("nik"), str):
         data["nik"] = mask_nik(data["nik"])
@@ -207,7 +207,7 @@ def _shown_encoded(struct: Any, encoded: bytes) -> bytes:
     place (no string holds an unescaped quote, so ``"number":"…"`` is the account's alone); else as
     ``shown_json`` masks it."""
     kpj, employer, account = struct.kpj, struct.employer, struct.bank_account
-    if kpj is not None and len(kpj) >= 12:
+    if kpj is not None and mask_kpj(kpj) != kpj:
         return encode(_shown_struct(struct))
     number = None
     if employer is None:
@@ -238,8 +238,8 @@ def _shown_struct(struct: Any) -> Any:
     """``shown_json``'s masking of a record in the contract's mirror, the fields it changes replaced: most records'
     free texts (names) hold too few digits between them to change, seen at once, and only the identifiers do."""
     changed: dict[str, Any] = {"nik": mask_nik(struct.nik)}
-    if struct.kpj is not None and len(struct.kpj) >= 12:
-        changed["kpj"] = mask_kpj(struct.kpj)
+    if struct.kpj is not None and (kpj := mask_kpj(struct.kpj)) != struct.kpj:
+        changed["kpj"] = kpj
     employer, account = struct.employer, struct.bank_account
     free = [struct.name]
     if employer is not None:

@@ -427,10 +427,11 @@ def _hide_digits(text: str, masked: str = "") -> str:
 
 
 def mask_kpj(kpj: str) -> str:
-    """A KPJ as every output shows it: as it is, unless it has 12 characters or more (a KPJ has 11
-    digits: a longer one is a NIK or an account number written in its place), then with all but its
-    first and last four hidden, ``3204********0003``."""
-    return kpj if len(kpj) < 12 else f"{kpj[:4]}********{kpj[-4:]}"
+    """A KPJ as every output shows it: as it is when it has 11 characters (a KPJ has 11 digits) or fewer than 10
+    (no NIK or bank account number is that short); any other, a NIK or an account number written in its place (10
+    to 16 digits), masked as ``mask_nik`` masks the account number of its length, ``3204********0003``,
+    ``01******89``: the KPJ never shows more of a number than the account field shows of it."""
+    return kpj if len(kpj) < 10 or len(kpj) == 11 else mask_nik(kpj)
 
 
 def mask_nik(nik: str) -> str:
