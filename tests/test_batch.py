@@ -1495,6 +1495,24 @@ def test_a_trailing_comma_on_the_header_alone_or_on_the_rows_alone_loses_no_reco
             assert [{k: v for k, v in d.items() if k != "row"} for d in decided] == [alike] * 2  # as without a comma
 
 
+@pytest.mark.parametrize(("end", "named"), [("\x85", "U+0085 (next line)"), ("\u2028", "U+2028 (line separator)"),
+                                             ("\f", "form feeds")])
+def test_csv_lines_ended_by_what_csv_does_not_take_are_told_as_run_together(
+        end: str, named: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A CSV whose lines end in U+0085 (a file converted from EBCDIC) was read as one header holding every record,
+    told as a header repeating a value and lacking a column."""
+    source = tmp_path / "nel.csv"
+    source.write_text(end.join(["nik,citizenship,participant_category", "3215014107900001,WNI,PU"]) + end, "utf-8")
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"the header holds {named}, a line end CSV does not take: if the file's lines end so, the records run " \
+           "together; end each line with a newline" in err and "repeats" not in err, err
+    assert not (tmp_path / "o.jsonl").exists()
+    source.write_text("nik,citizenship,participant_category" + end + "\n3215014107900001,WNI,PU\n", "utf-8")
+    assert main(["batch", "bsu-2022", str(source), "--out", str(tmp_path / "o.jsonl"), "--quiet"]) == 2
+    assert "a name has a space before or after it: write participant_category" in capsys.readouterr().err  # one stray
+
+
 def test_a_csv_header_of_very_many_columns_is_refused_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]
                                                               ) -> None:
     """A header ending in a long run of commas was read column by column: 100 000 of them took minutes for one

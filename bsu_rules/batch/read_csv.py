@@ -24,6 +24,7 @@ from bsu_rules.errors import InputError
 from bsu_rules.members.decode import (
     LONE_SURROGATE,
     MAX_RECORD,
+    SEPARATORS,
     TOO_LARGE,
     BadRecord,
     decode_json,
@@ -113,6 +114,9 @@ def csv_header(path: Path, reader: Any, ignore_unknown: bool) -> list[str] | Non
                                       "after its names? remove the empty columns)")])
     if any(_UNDECODED.search(name) for name in header):
         raise InputError([(str(path), "the header is not UTF-8 text; save the file as UTF-8")])
+    if parted := next((SEPARATORS[c] for c in SEPARATORS if any(c in name.strip() for name in header)), None):
+        raise InputError([(str(path), f"the header holds {parted}, a line end CSV does not take: if the file's lines "
+                                      "end so, the records run together; end each line with a newline")])
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
         sep = next(sep for sep in ";\t|" if sep in header[0])
         problems = [f"the header is one column holding {sep!r}: the file must be separated by commas"]
