@@ -654,6 +654,12 @@ def test_a_rule_id_is_explained_with_its_lower_case_form(rules_copy: Path) -> No
     path.write_text(path.read_text("utf-8").replace("  - id: Citizen\n", "  - id: citiz\u0435n\n", 1), "utf-8")
     (found,) = bsu_rules.check_file(path)[1]  # a Cyrillic letter drawn as e: named, and read as the e it looks like
     assert found.suggestion == "citizen" and "(`\u0435` is Cyrillic Small Letter Ie, not a letter a-z)" in found.message
+    for typed, named in (("c\u0131tizen", "Latin Small Letter Dotless I"),
+                         ("c\u00edtizen", "Latin Small Letter I With Acute")):
+        path.write_text(re.sub(r"  - id: citiz\S*n\n|  - id: c\S+tizen\n", f"  - id: {typed}\n",
+                               path.read_text("utf-8"), count=1), "utf-8")
+        (found,) = bsu_rules.check_file(path)[1]  # a dotless or accented i is read as the i it is (not `c-tizen`)
+        assert found.suggestion == "citizen" and f"is {named}, not a letter a-z" in found.message, str(found)
 
 
 @pytest.mark.parametrize(("old", "new", "rule"), [

@@ -409,9 +409,17 @@ def _misspelt_once(found: list[tuple[DataPath, Diagnostic]]) -> list[tuple[DataP
     return [(loc, d) for loc, d in found if not (d.code == Code.MISSING_KEY and loc in meant)]
 
 
-_LOOKALIKES = str.maketrans("аеорсухіјѕАВЕКМНОРСТХІЈЅοαικνρΑΒΕΗΙΚΜΝΟΡΤΥΧΖ",
-                            "aeopcyxijsabekmhopctxijsoaikvpabehikmnoptyxz")
-"""Cyrillic and Greek letters drawn as a Latin one (a name pasted from a document in another script)."""
+_LOOKALIKES = str.maketrans("аеорсухіјѕАВЕКМНОРСТХІЈЅοαικνρΑΒΕΗΙΚΜΝΟΡΤΥΧΖıłŁøØđĐħ",
+                            "aeopcyxijsabekmhopctxijsoaikvpabehikmnoptyxzillooddh")
+"""Cyrillic and Greek letters drawn as a Latin one (a name pasted from a document in another script), and the
+Latin letters with a stroke or without a dot that no decomposition takes to a-z."""
+
+
+def _folded(name: str) -> str:
+    """``name`` with its lookalikes read as Latin letters and its accents dropped (``cítizen``, ``cıtizen`` ->
+    ``citizen``)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name.translate(_LOOKALIKES))
+                   if not unicodedata.combining(c))
 
 
 def _name_problem(name: str, pattern: str, what: str | None = None) -> tuple[str, str | None]:
@@ -419,7 +427,7 @@ def _name_problem(name: str, pattern: str, what: str | None = None) -> tuple[str
     how it is probably meant."""
     joiner = "_" if "_" in pattern else "-"
     what = what or ("a name" if joiner == "_" else "a rule id")
-    meant = re.sub(f"[^a-z0-9{joiner}]+", joiner, name.translate(_LOOKALIKES).lower()).strip(joiner)
+    meant = re.sub(f"[^a-z0-9{joiner}]+", joiner, _folded(name).lower()).strip(joiner)
     starts = "a letter or a digit" if joiner == "-" else "a letter"
     foreign = next((c for c in name if c.isalpha() and not c.isascii()), None)
     told = f" (`{foreign}` is {unicodedata.name(foreign, 'a letter').title()}, not a letter a-z)" if foreign else ""
