@@ -9,6 +9,7 @@ are the :class:`Code` values, which appear as text in outputs and never change.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import json
 import os
 import re
@@ -305,6 +306,18 @@ def on_path(exc: OSError, path: object) -> OSError:
     if exc.errno is None:
         return exc
     return OSError(exc.errno, os.strerror(exc.errno), str(path))  # FileNotFoundError for ENOENT, and so on
+
+
+_STOPPED = {errno.ENOSPC: "the disk is full (no space left to write it)",
+            errno.EDQUOT: "the disk quota is used up (no space left to write it)",
+            errno.EFBIG: "the file would be larger than one file may be here (a limit on a file's size: `ulimit -f`, "
+                         "or the file system's)"}
+
+
+def why_stopped(exc: OSError) -> str:
+    """What an operating-system error that stopped a write says, in words: a full disk, a quota, a limit on a
+    file's size named as such, anything else as the system says it (``input/output error``)."""
+    return _STOPPED.get(exc.errno or 0, (exc.strerror or str(exc)).lower())
 
 
 def is_device(mode: int) -> bool:

@@ -45,12 +45,30 @@ def test_a_full_disk_leaves_the_log_at_its_last_complete_line(tmp_path: Path, ca
     other.write_text(Path(EXAMPLES).read_text("utf-8").replace('"name": "', '"name": "X'), "utf-8")
     assert main(["evaluate", "bsu-2022", str(other), "--log", str(log), "--full-nik"]) == 2
     printed = capsys.readouterr()
-    assert "No space left on device" in printed.err and "last complete line" in printed.err
+    assert f"{log}: could not append: the disk is full (no space left to write it); the log still ends at its last " \
+           "complete line and these decisions were not printed" in printed.err, printed.err
     assert printed.out == ""  # nothing printed that was not logged
     assert log.read_bytes() == before and verify_log(log).ok
     monkeypatch.undo()
     assert main(["evaluate", "bsu-2022", str(other), "--log", str(log), "--full-nik"]) == 0  # the next run continues
     assert verify_log(log).decisions == 2 * N
+
+
+def test_a_file_size_limit_before_the_log_has_a_line_is_told_as_such(tmp_path: Path) -> None:
+    """``ulimit -f 0``: the new log could take no line. It was told "could not append (File too large); the log still
+    ends at its last complete line", of a log that had none."""
+    import resource
+    import subprocess
+    import sys
+
+    log = tmp_path / "d.log"
+    done = subprocess.run([sys.executable, "-m", "bsu_rules", *_evaluate(log)], capture_output=True, text=True,
+                          preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0)), check=False)
+    assert done.returncode == 2 and done.stdout == "", done.stderr
+    assert f"{log}: could not append: the file would be larger than one file may be here (a limit on a file's size: " \
+           "`ulimit -f`, or the file system's); nothing was written to the log and these decisions were not " \
+           "printed" in done.stderr, done.stderr
+    assert not log.exists() or log.stat().st_size == 0
 
 
 def test_a_rerun_logs_nothing_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -310,7 +328,7 @@ def test_decisions_a_failed_write_dropped_are_logged_when_recorded_again(tmp_pat
     monkeypatch.setattr(audit_log.os, "write", broken)
     for decision, record in zip(decisions, records, strict=True):
         writer.record(decision, record, ruleset)
-    with pytest.raises(LogError, match="Input/output error"):
+    with pytest.raises(LogError, match="could not append: input/output error"):
         writer.flush()
     monkeypatch.undo()
     writer.close()  # nothing is left to write later
@@ -583,8 +601,9 @@ def test_a_checkpoint_that_cannot_be_written_takes_the_decisions_back(tmp_path: 
     def full(fd: int, path: Path) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
     monkeypatch.setattr(checkpoints, "_drop_cut_line", full)
-    with pytest.raises(LogError, match=r"d\.log\.checkpoints: could not append the checkpoint \(No space left on "
-                                       r"device\); the decisions of this write were taken back and not printed"):
+    with pytest.raises(LogError, match=r"d\.log\.checkpoints: could not append the checkpoint: the disk is full \(no "
+                                       r"space left to write it\); the decisions of this write were taken back and "
+                                       r"not printed"):
         _record(writer, ruleset, records[1])
     assert log.read_bytes() == before
 

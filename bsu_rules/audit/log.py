@@ -36,7 +36,7 @@ from bsu_rules.audit.checkpoints import checkpoints_path, unsigned_writer
 from bsu_rules.audit.snapshot import json_hash, kept_fields, key_id, logged_inputs, new_key, warn_published
 from bsu_rules.decisions import Decision
 from bsu_rules.errors import AuditError as AuditError
-from bsu_rules.errors import BsuRulesError, InputError
+from bsu_rules.errors import BsuRulesError, InputError, why_stopped
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.parse import record_hash, record_json
 from bsu_rules.ruleset.model import RuleSet
@@ -215,15 +215,16 @@ class DecisionLog:
                 os.fsync(fd)
         except OSError as exc:  # disk full, quota, I/O error: take back the part written
             os.ftruncate(fd, left.size)
-            raise LogError(f"{self.path}: could not append ({exc.strerror or exc}); the log still ends at "
-                           "its last complete line and these decisions were not printed") from None
+            kept = "the log still ends at its last complete line" if left.size else "nothing was written to the log"
+            raise LogError(f"{self.path}: could not append: {why_stopped(exc)}; {kept} and these decisions were "
+                           "not printed") from None
         if self.signer is not None:
             try:
                 self.signer(seq, prev, (left.seq, left.head))
             except (BsuRulesError, OSError) as exc:  # not signed: take the lines back
                 os.ftruncate(fd, left.size)
                 said = exc if isinstance(exc, BsuRulesError) else \
-                    f"{checkpoints_path(self.path)}: could not append the checkpoint ({exc.strerror or exc})"
+                    f"{checkpoints_path(self.path)}: could not append the checkpoint: {why_stopped(exc)}"
                 raise LogError(f"{said}; the decisions of this write were taken back and not printed") from None
         self._logged |= new
         self.already += len(pending) - len(lines)

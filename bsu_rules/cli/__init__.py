@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import gc
 import importlib
 import os
@@ -20,7 +19,7 @@ from typing import Any, NoReturn
 from bsu_rules._lazy import uncollected
 from bsu_rules._version import __version__
 from bsu_rules.cli.exits import CLOSED, FAILED, INTERRUPTED, catch_signals, interruption, report_internal_error
-from bsu_rules.errors import BsuRulesError, InputError, OutOfForce, PublishedKeyWarning, RuleSetError
+from bsu_rules.errors import BsuRulesError, InputError, OutOfForce, PublishedKeyWarning, RuleSetError, why_stopped
 
 COMMANDS = {  # name -> the one-line help; the module bsu_rules.cli.<name> is imported only when it runs
     # deciding and rule authoring
@@ -175,21 +174,15 @@ def _spaced_override(arguments: list[str]) -> str | None:
     return None
 
 
-_PLAIN = {errno.ENOSPC: "the disk is full (no space left to write it)",
-          errno.EDQUOT: "the disk quota is used up (no space left to write it)",
-          errno.EFBIG: "the file would be larger than one file may be here (a limit on a file's size: `ulimit -f`, "
-                       "or the file system's)"}
-
-
 def _os_error(exc: OSError) -> str:
     """An operating-system error as ``path: what is wrong``, not ``[Errno 21] Is a directory``."""
     if exc.strerror is None:
         return str(exc)
     if exc.filename is None:  # a standard stream (``> /dev/full``): whatever files the run wrote are whole
-        return "the output could not be written: " + _PLAIN.get(exc.errno or 0, exc.strerror.lower())
+        return "the output could not be written: " + why_stopped(exc)
     said = {IsADirectoryError: "is a folder, not a file", FileExistsError: "already exists (and is not a folder)",
             FileNotFoundError: "no such file or folder", NotADirectoryError: "is not a folder",
-            PermissionError: "permission denied"}.get(type(exc)) or _PLAIN.get(exc.errno or 0, exc.strerror.lower())
+            PermissionError: "permission denied"}.get(type(exc)) or why_stopped(exc)
     from bsu_rules.members.redact import hidden_path  # lazy: an error only
 
     return f"{hidden_path(str(exc.filename))}: {said}"  # the caller's own name, yet never a NIK
