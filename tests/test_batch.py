@@ -1134,6 +1134,33 @@ def test_explain_read_aloud_says_a_masked_kpj_in_words(lang: str, heading: str, 
     assert " · KPJ 3204********0003 · " in capsys.readouterr().out  # the text page keeps the mask
 
 
+def test_explain_shows_a_kpj_read_from_an_older_or_edited_decisions_file_masked(
+        examples: list[dict[str, Any]], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A decisions file made by 0.6.0 kept a 10-digit KPJ (an account number in its place) whole, in ``kpj`` and in
+    the ``duplicate_of`` of the row left unpaid; one edited may hold a NIK there. ``explain`` shows each as a
+    decision shows it, and ``row:N`` as it is."""
+    record, account = examples[0], "0123456789"
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({**record, "kpj": account}) + "\n" + json.dumps({**record, "kpj": "22041870214"})
+                      + "\n", "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["batch", "bsu-2022", str(source), "--out", str(out), "--quiet"]) == 0
+    rows = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [(r["kpj"], r["duplicate_of"]) for r in rows] == [("01******89", "22041870214"), ("22041870214", None)]
+    rows[0]["kpj"], rows[0]["duplicate_of"] = account, record["nik"]  # as 0.6.0 wrote the one, edited the other
+    out.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    manifest_path(out).unlink()  # which would refuse the file as changed
+    capsys.readouterr()
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1", "--lang", "en"]) == 0
+    text = capsys.readouterr().out
+    assert account not in text and record["nik"] not in text, text
+    assert "· KPJ 01******89 ·" in text and "already paid under KPJ 3204********0003" in text, text
+    rows[0]["duplicate_of"] = "row:2"
+    out.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    assert main(["explain", "bsu-2022", str(out), "--input", str(source), "--row", "1", "--lang", "en"]) == 0
+    assert "already paid under another membership record" in capsys.readouterr().out  # row:N, as a worker hears it
+
+
 @pytest.mark.parametrize("suffix", ["csv", "jsonl"])
 def test_explain_says_why_a_row_has_no_decision(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                 suffix: str) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from bsu_rules.audit.snapshot import KEY_ENV, input_hash, key_id, pseudonym
 from bsu_rules.cli.batch import missing_extra
 from bsu_rules.cli.options import add_key_options, add_reform_options, load_reform, nik, positive_int, pseudonym_key
-from bsu_rules.decisions import mask_nik
+from bsu_rules.decisions import mask_kpj, mask_nik
 from bsu_rules.errors import InputError
 from bsu_rules.explain import AUDIENCES, Unpaid, render_speech, render_text
 from bsu_rules.explain.speech import said as spoken
@@ -370,13 +370,14 @@ def run(args: argparse.Namespace) -> int:
         member = parse_member(record, ignore_unknown=True)
         decision = ruleset.plan(date.fromisoformat(found["on"])).decide(  # keyed as the batch's NIKs: see auditing
             member, hints=True, input_sha256=input_hash(member, secret) if secret else None)
-        unpaid = Unpaid(found.get("kpj") or None, found["duplicate_of"]) if found.get("duplicate_of") else None
+        kpj = _kpj_read(found.get("kpj"))
+        unpaid = Unpaid(kpj, paid) if (paid := _kpj_read(found.get("duplicate_of"))) else None
         for lang in langs:
             head, not_paid = _HEAD[lang]
             outcome = _OUTCOME[lang].get(found["outcome"], found["outcome"]) + (not_paid if unpaid else "")
             if args.format == "speech":  # each part a sentence, opened in capitals as the page's are
                 head = " · ".join(part[:1].upper() + part[1:] for part in head.split(" · "))
-            said = head.format(row=found["row"], input=args.input, kpj=found.get("kpj") or "-", outcome=outcome)
+            said = head.format(row=found["row"], input=args.input, kpj=kpj or "-", outcome=outcome)
             print(spoken(said, lang) + "." if args.format == "speech" else said)  # a masked KPJ in words
             render = render_speech if args.format == "speech" else render_text
             print(render(decision, ruleset, lang, args.audience, unpaid) + "\n")
@@ -385,3 +386,12 @@ def run(args: argparse.Namespace) -> int:
                   f"{decision.outcome.value}", file=sys.stderr)
             status = 1
     return status
+
+
+def _kpj_read(value: Any) -> str | None:
+    """A KPJ (or ``duplicate_of``'s ``row:N``) as read from a decisions file, shown as a decision shows it
+    (``mask_kpj``): the file may come from an engine that masked less, or have been edited."""
+    if not value:
+        return None
+    text = str(value)
+    return text if text.startswith("row:") and text[4:].isascii() and text[4:].isdigit() else mask_kpj(text)
