@@ -139,12 +139,23 @@ def test_the_failing_positions_are_the_false_ones(mask: list[bool | None]) -> No
     assert _false(pa.array(mask, pa.bool_())).tolist() == [i for i, ok in enumerate(mask) if ok is False]
 
 
-@given(st.lists(st.one_of(st.none(), st.text("0123456789*", max_size=20)), max_size=20))
-def test_a_kpj_column_is_masked_as_each_kpj_is(values: list[str | None]) -> None:
-    """The column's mask is ``mask_kpj``'s, row by row, and it shows any 11 characters or fewer than 10 as they are."""
-    shown = mask_long_numbers(pa.array(values, pa.string())).to_pylist()
-    assert shown == [None if v is None else mask_kpj(v) for v in values]
-    assert all(s == v for s, v in zip(shown, values, strict=True) if v is None or len(v) < 10 or len(v) == 11)
+_KPJS = st.one_of(st.none(), st.text("0123456789*", max_size=20), st.from_regex(r"\A0{0,2}[0-9]{7,12}\Z"))
+
+
+@given(st.lists(st.tuples(_KPJS, st.one_of(st.none(), st.text("0123456789*- ", max_size=16))), max_size=20),
+       st.booleans())
+def test_a_kpj_column_is_masked_as_each_kpj_is(rows: list[tuple[str | None, str | None]], same: bool) -> None:
+    """The column's mask is ``mask_kpj``'s, row by row with the row's account number, and it shows any 11 characters
+    or fewer than 10 that are not that number as they are."""
+    rows = [(k, k if same and k else a) for k, a in rows]  # the account number copied into the KPJ, or not
+    values, numbers = [k for k, _ in rows], [a for _, a in rows]
+    accounts = pa.array([None if a is None else {"number": a} for a in numbers], pa.struct([("number", pa.string())]))
+    shown = mask_long_numbers(pa.array(values, pa.string()), pa.table({"bank_account": accounts})).to_pylist()
+    assert shown == [None if v is None else mask_kpj(v, a) for v, a in rows]
+    assert mask_long_numbers(pa.array(values, pa.string())).to_pylist() == [None if v is None else mask_kpj(v)
+                                                                            for v in values]
+    assert all(s == v for s, v in zip(shown, values, strict=True) if v is None or (len(v) < 10 or len(v) == 11)
+               and not (same and len(v) >= 9 and v.strip("0*")))
 
 
 @pytest.mark.parametrize(("kpj", "shown"), [
@@ -155,6 +166,10 @@ def test_a_kpj_column_is_masked_as_each_kpj_is(values: list[str | None]) -> None
 def test_a_kpj_that_is_not_one_is_masked_as_an_account_number_is(kpj: str, shown: str) -> None:
     assert mask_kpj(kpj) == shown and mask_kpj(shown) == shown  # masking what is masked gives it back
     assert re.fullmatch(contract()["kpj"].pattern, shown)  # a decision log keeps it so, and replays it
+    for account in (kpj, f"0{kpj}", f"{kpj[:3]}-{kpj[3:]}"):  # the record's own account number, however written
+        masked = mask_kpj(kpj, account)
+        assert masked == (kpj if len(kpj) < 9 else mask_nik(kpj)) and re.fullmatch(contract()["kpj"].pattern, masked)
+    assert mask_kpj(kpj, "9" + kpj) == shown  # another number
     assert shown == (kpj if len(kpj) < 10 or len(kpj) == 11 else mask_nik(kpj))
 
 

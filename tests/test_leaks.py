@@ -379,7 +379,8 @@ def test_a_nik_in_the_kpj_field_is_traced_masked(tmp_path: Path, capsys: pytest.
         assert f'"member.kpj":"{shown}"' in out.replace(" ", "") and (kpj == shown or kpj not in out), out
 
 
-@pytest.mark.parametrize("account", ["0123456789", "1370012345678"])  # BNI or BCA (10 digits), Mandiri (13)
+@pytest.mark.parametrize("account", ["0123456789", "1370012345678", "10012345678", "123456789"])  # BNI or BCA (10
+# digits), Mandiri (13), one of 11 digits (a KPJ's length), one whose leading zero a spreadsheet dropped
 def test_a_kpj_field_holding_the_members_account_number_never_shows_it_whole(
         account: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """A clerk copied the bank account number into the KPJ column: the trace (2020 reads the KPJ), the decision log,
@@ -388,7 +389,8 @@ def test_a_kpj_field_holding_the_members_account_number_never_shows_it_whole(
     first = json.loads((Path(__file__).resolve().parents[1] / "examples" / "members.jsonl").read_text("utf-8")
                        .splitlines()[0])
     members = tmp_path / "m.jsonl"
-    row = first | {"kpj": account, "bank_account": first["bank_account"] | {"number": account}}
+    number = account if len(account) != 9 else "0" + account
+    row = first | {"kpj": account, "bank_account": first["bank_account"] | {"number": number}}
     members.write_text(json.dumps(row) + "\n", "utf-8")
     monkeypatch.setenv(KEY_ENV, "a key kept elsewhere")
     log, archive = tmp_path / "decisions.log", tmp_path / "archive"
@@ -408,7 +410,7 @@ def test_a_kpj_field_holding_the_members_account_number_never_shows_it_whole(
     texts += [p.read_text("utf-8") for p in tmp_path.iterdir() if p.is_file() and p != members]
     everything = "\n".join(texts)
     masked = mask_nik(account)
-    assert account not in everything and f'"member.kpj":"{masked}"' in texts[0].replace(" ", "")
+    assert account not in everything and f'"member.kpj":"{masked}"' in texts[0].replace(" ", ""), texts[0]
     assert json.loads((tmp_path / "d.jsonl").read_text("utf-8"))["kpj"] == masked
     assert re.search(r"^identical +1$", texts[6], re.M), texts[6]
 

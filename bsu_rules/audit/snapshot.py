@@ -111,8 +111,10 @@ def logged_inputs(record: dict[str, Any], paths: Iterable[tuple[str, ...]], key:
     account = inputs.get("bank_account")
     if isinstance(account, dict) and isinstance(account.get("number"), str) and account["number"]:
         number = mask_nik(account["number"])
-    inputs = {k: v if k == "nik" else mask_kpj(v) if k == "kpj" and isinstance(v, str) else _typed_masked(v)
-              for k, v in inputs.items()}
+    whole = record.get("bank_account")
+    own = whole.get("number") if isinstance(whole, dict) else None  # the KPJ may be it, copied there
+    inputs = {k: v if k == "nik" else mask_kpj(v, own if isinstance(own, str) else None) if k == "kpj" and
+              isinstance(v, str) else _typed_masked(v) for k, v in inputs.items()}
     if number is not None:
         inputs["bank_account"]["number"] = number
     return inputs

@@ -15,7 +15,7 @@ import polars_hash as plh
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from bsu_rules.members.redact import mask_kpj
+from bsu_rules.members.redact import mask_nik
 
 RUN_KEY = secrets.token_hex(32).encode()
 """The key ``nik_key`` uses when the caller gives none: random per process (256 bits, as text), so
@@ -57,15 +57,24 @@ def mask_niks(niks: pa.Array) -> pa.Array:
                                        pc.utf8_slice_codeunits(niks, 12, 16), pa.scalar(""))
 
 
-def mask_long_numbers(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+def mask_long_numbers(values: pa.Array | pa.ChunkedArray, members: pa.Table | None = None
+                      ) -> pa.Array | pa.ChunkedArray:
     """Each KPJ as ``decisions.mask_kpj`` shows it: one of 10 characters or of 12 or more (a KPJ has 11 digits:
-    such a one is a NIK or an account number written in the wrong column, which no output shows in full) masked
-    as the account number of its length is (``3204********0003``, ``01******89``); the rest as they are."""
+    such a one is a NIK or an account number written in the wrong column, which no output shows in full), or one
+    that is its row's own account number (of ``members``, row for row), masked as the account number of its length
+    is (``3204********0003``, ``01******89``); the rest as they are."""
     length = pc.utf8_length(values)
-    odd = pc.fill_null(pc.and_(pc.greater_equal(length, 10), pc.not_equal(length, 11)), False)
+    odd = pc.and_(pc.greater_equal(length, 10), pc.not_equal(length, 11))
+    if members is not None and "bank_account" in members.column_names:
+        digits = pc.utf8_ltrim(pc.replace_substring_regex(pc.struct_field(members["bank_account"], "number"),
+                                                          "[^0-9]", ""), "0")
+        same = pc.and_(pc.and_(pc.greater_equal(length, 9), pc.not_equal(digits, "")),
+                       pc.equal(pc.utf8_ltrim(values, "0"), digits))
+        odd = pc.or_(odd, pc.fill_null(same, False))
+    odd = pc.fill_null(odd, False)
     if not pc.any(odd).as_py():  # the usual chunk: every KPJ as it is
         return values
     whole = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     odd = odd.combine_chunks() if isinstance(odd, pa.ChunkedArray) else odd
-    shown = pa.array([mask_kpj(v) for v in whole.filter(odd).to_pylist()], whole.type)  # few rows: one at a time
+    shown = pa.array([mask_nik(v) for v in whole.filter(odd).to_pylist()], whole.type)  # few rows: one at a time
     return pc.replace_with_mask(whole, odd, shown)

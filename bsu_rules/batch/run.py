@@ -207,7 +207,7 @@ def decide_chunk(plan: Plan, table: pa.Table, engine: str | None, key: bytes | N
     eligible = pc.equal(decided["outcome"], "eligible")
     niks = members["nik"].combine_chunks()
     columns: dict[str, Any] = {
-        "row": members[ROW], "nik": mask_niks(niks), "kpj": mask_long_numbers(members["kpj"]),
+        "row": members[ROW], "nik": mask_niks(niks), "kpj": mask_long_numbers(members["kpj"], members),
         "nik_key": nik_keys(niks, key) if key is not None else pa.nulls(n, pa.string()),
         **{c: decided[c] for c in ("outcome", "failed", "unknown", "priority", "flags")},
         "benefit": pc.if_else(eligible, decided["benefit"], pa.scalar(None, pa.int64())),

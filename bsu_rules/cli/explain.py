@@ -370,7 +370,7 @@ def run(args: argparse.Namespace) -> int:
         member = parse_member(record, ignore_unknown=True)
         decision = ruleset.plan(date.fromisoformat(found["on"])).decide(  # keyed as the batch's NIKs: see auditing
             member, hints=True, input_sha256=input_hash(member, secret) if secret else None)
-        kpj = _kpj_read(found.get("kpj"))
+        kpj = _kpj_read(found.get("kpj"), None if member.bank_account is None else member.bank_account.number)
         unpaid = Unpaid(kpj, paid) if (paid := _kpj_read(found.get("duplicate_of"))) else None
         for lang in langs:
             head, not_paid = _HEAD[lang]
@@ -388,10 +388,11 @@ def run(args: argparse.Namespace) -> int:
     return status
 
 
-def _kpj_read(value: Any) -> str | None:
+def _kpj_read(value: Any, account: str | None = None) -> str | None:
     """A KPJ (or ``duplicate_of``'s ``row:N``) as read from a decisions file, shown as a decision shows it
-    (``mask_kpj``): the file may come from an engine that masked less, or have been edited."""
+    (``mask_kpj``, with the row's ``account`` number): the file may come from an engine that masked less, or have
+    been edited."""
     if not value:
         return None
     text = str(value)
-    return text if text.startswith("row:") and text[4:].isascii() and text[4:].isdigit() else mask_kpj(text)
+    return text if text.startswith("row:") and text[4:].isascii() and text[4:].isdigit() else mask_kpj(text, account)

@@ -491,6 +491,14 @@ class Typed:
 
 
 @dataclass(frozen=True)
+class OfMember:
+    """A conversion a generated function applies to a value and the member it was read from (``fn(value, m)``):
+    what it shows of the value depends on another of the member's fields."""
+
+    fn: Callable[[Any, Any], Any]
+
+
+@dataclass(frozen=True)
 class Frame:
     """A text a generated function writes whole: ``parts``, each a fixed piece (bytes) or an index: below
     ``given``, of the item of the function's third argument (a list of pieces the caller wrote), past them, of
@@ -501,17 +509,17 @@ class Frame:
     join: Callable[[list[bytes]], bytes]
 
 
-def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any], Any] | Typed | None]],
+def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any], Any] | Typed | OfMember | None]],
                     none: object = None, groups: Sequence[Sequence[tuple[str, int]]] | None = None,
                     fixed: Sequence[object] = (), shells: Shells | None = None,
                     frame: Frame | None = None) -> Callable[..., Any]:
-    """A function of a member and its ``slots`` computed fact slots giving the value of each node,
-    in a list; a node's function (or ``Typed`` conversion), when given, is applied to its value unless that is
-    None (given as ``none`` then). With ``groups``: a dict for each group instead, its keys given with the index
-    of their value (a node's, or past the nodes one of ``fixed``); with ``shells`` as well, the object
-    built around each (the function then takes a third argument, the list ``Shells.heads`` are looked up by).
-    With ``frame`` (and no ``groups``): the text it describes, its values written in (the function then takes the
-    pieces the frame is given as a third argument)."""
+    """A function of a member and its ``slots`` computed fact slots giving the value of each node, in a list; a node's
+    function (or ``Typed`` or ``OfMember`` conversion), when given, is applied to its value unless that is None
+    (given as ``none`` then). With ``groups``: a dict for each group instead, its keys given with the index of their
+    value (a node's, or past the nodes one of ``fixed``); with ``shells`` as well, the object built around each (the
+    function then takes a third argument, the list ``Shells.heads`` are looked up by). With ``frame`` (and no
+    ``groups``): the text it describes, its values written in (the function then takes the pieces the frame is given
+    as a third argument)."""
     w = _Writer(env)
     w.ready, w.given_slots = slots, True
     if slots:
@@ -530,6 +538,8 @@ def generate_values(env: Env, slots: int, nodes: list[tuple[Node, Callable[[Any]
             fast = name if then.fast is None else f"{w.const(then.fast)}({name})"
             name = w.assign(f"{w.const(none)} if {name} is None else {fast} if {w.const(type)}({name}) in "
                             f"{w.const(then.types)} else {w.const(then.slow)}({name})")
+        elif isinstance(then, OfMember):
+            name = w.assign(f"{w.const(none)} if {name} is None else {w.const(then.fn)}({name}, m)")
         elif then is not None:
             name = w.assign(f"{w.const(none)} if {name} is None else {w.const(then)}({name})")
         names.append(name)

@@ -41,7 +41,7 @@ from bsu_rules.decisions import (
     mask_typed,
 )
 from bsu_rules.errors import InputError
-from bsu_rules.evaluators.codegen import Core, Frame, Shells, Typed, generate, generate_value, generate_values
+from bsu_rules.evaluators.codegen import Core, Frame, OfMember, Shells, Typed, generate, generate_value, generate_values
 from bsu_rules.evaluators.compile import Env, Facts, Fn, Getter, Value, compile_node, member_getter
 from bsu_rules.evaluators.trace import ENGINE, PlanJson, Recorded, json_text, jsonable, show, written
 from bsu_rules.evaluators.whitelist import NotGenerated
@@ -86,18 +86,19 @@ def _written_masked(value: Value) -> bytes:
 
 
 KPJ = "member.kpj"
-"""Traced as ``mask_kpj`` shows it: a NIK written in its place is never kept whole."""
+"""Traced as ``mask_kpj`` shows it: a NIK or the member's account number written in its place is never kept whole."""
 HIDDEN_KEYS = PRIVATE | FREE_TEXT | {KPJ}
 """Member fields never named as a table's key (a decision's ``table.t[key]``, a report's keys): a NIK, an account
 number, a KPJ (a NIK or an account number is sometimes typed in its place) and free text."""
 
 
-def _kpj(value: Value) -> str:
-    return mask_kpj(str(value))
+def _kpj(value: Value, member: Any) -> str:
+    number = getattr(getattr(member, "bank_account", None), "number", None)
+    return mask_kpj(str(value), number if isinstance(number, str) else None)
 
 
-def _written_kpj(value: Value) -> bytes:
-    return json_text(_kpj(value))
+def _written_kpj(value: Value, member: Any) -> bytes:
+    return json_text(_kpj(value, member))
 
 
 def _mask_text(value: Value) -> str:
@@ -109,14 +110,14 @@ def _written_mask_text(value: Value) -> bytes:
     return json_text(_mask_text(value))
 
 
-def _conversion(label: str, node: Node, how: str, tainted: bool) -> Callable[[Any], Any] | Typed | None:
+def _conversion(label: str, node: Node, how: str, tainted: bool) -> Callable[[Any], Any] | Typed | OfMember | None:
     """What turns a traced value of ``node`` (not None) into what ``how`` asks for, by the node's type:
     as read (``raw``), as JSON data (``shown``) or as JSON text (``written``); identifiers masked, and
     every identifier-like run of digits in a text computed from one (``tainted``).
     None: the value already is what is asked for."""
     kind = node.type.name if node.type is not None else None
     if label == KPJ:
-        return _written_kpj if how == "written" else _kpj
+        return OfMember(_written_kpj if how == "written" else _kpj)
     if how == "written":
         return _written_masked if label in PRIVATE else _written_mask_text if tainted \
             else json_text if kind in ("str", "bool", "month", "date") else _WRITTEN
@@ -146,7 +147,7 @@ def _private(label: str, get: Fn, tainted: bool) -> Fn:
     if label in PRIVATE:
         return lambda m, f: None if (v := get(m, f)) is None else _masked(v)
     if label == KPJ:
-        return lambda m, f: None if (v := get(m, f)) is None else _kpj(v)
+        return lambda m, f: None if (v := get(m, f)) is None else _kpj(v, m)
     if tainted:
         return lambda m, f: None if (v := get(m, f)) is None else _mask_text(v)
     return get

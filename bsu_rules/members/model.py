@@ -125,9 +125,10 @@ REGENCY_CODE = "^(?:" + "|".join(f"{province}(?:00|{'|'.join(code[2:] for code i
 is known (``3200``): a code that names no place (``3299``) would be read against the wrong minimum wage."""
 RegencyCode = Annotated[StrictStr, Field(pattern=REGENCY_CODE, description=(
     "regency or city code of Kemendagri such as 3273, or a province's two digits and 00 such as 3200"))]
-KPJ = r"^(?:[0-9]{1,20}|[0-9]{2}\*{6}[0-9]{2}|[0-9]{3}\*{6,9}[0-9]{3}|[0-9]{4}\*{8,12}[0-9]{4})$"
-"""A KPJ is digits; a decision log keeps one of 10 digits or of 12 or more (a NIK or an account number written in
-its place) masked as every output shows it (``mask_kpj``), and replays it."""
+KPJ = r"^(?:[0-9]{1,20}|[0-9]{2}\*{5,7}[0-9]{2}|[0-9]{3}\*{6,9}[0-9]{3}|[0-9]{4}\*{8,12}[0-9]{4})$"
+"""A KPJ is digits; a decision log keeps one of 10 digits or of 12 or more, or one that is the record's account
+number (a NIK or an account number written in its place), masked as every output shows it (``mask_kpj``), and
+replays it."""
 ACCOUNT_NUMBER = r"^([^0-9*]*[0-9*][\s\S]*)?$"
 """An account number holds a digit 0-9 (however they are grouped) or a ``*`` where one was masked (a
 decision log keeps ``********`` of a short one, and replays it), or is empty: none. A blank or a

@@ -191,7 +191,9 @@ def shown_record(data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(data.get("nik"), str):
         data["nik"] = mask_nik(data["nik"])
     if isinstance(data.get("kpj"), str):
-        data["kpj"] = mask_kpj(data["kpj"])
+        account = data.get("bank_account")
+        number = account.get("number") if isinstance(account, dict) else None
+        data["kpj"] = mask_kpj(data["kpj"], number if isinstance(number, str) else None)
     if isinstance(data.get("name"), str):
         data["name"] = mask_typed(data["name"])
     for group, texts in _TEXTS.items():
@@ -207,7 +209,7 @@ def _shown_encoded(struct: Any, encoded: bytes) -> bytes:
     place (no string holds an unescaped quote, so ``"number":"…"`` is the account's alone); else as
     ``shown_json`` masks it."""
     kpj, employer, account = struct.kpj, struct.employer, struct.bank_account
-    if kpj is not None and mask_kpj(kpj) != kpj:
+    if kpj is not None and mask_kpj(kpj, None if account is None else account.number) != kpj:
         return encode(_shown_struct(struct))
     number = None
     if employer is None:
@@ -238,9 +240,10 @@ def _shown_struct(struct: Any) -> Any:
     """``shown_json``'s masking of a record in the contract's mirror, the fields it changes replaced: most records'
     free texts (names) hold too few digits between them to change, seen at once, and only the identifiers do."""
     changed: dict[str, Any] = {"nik": mask_nik(struct.nik)}
-    if struct.kpj is not None and (kpj := mask_kpj(struct.kpj)) != struct.kpj:
-        changed["kpj"] = kpj
     employer, account = struct.employer, struct.bank_account
+    if struct.kpj is not None and (kpj := mask_kpj(struct.kpj, None if account is None else account.number)) \
+            != struct.kpj:
+        changed["kpj"] = kpj
     free = [struct.name]
     if employer is not None:
         free += (employer.npp, employer.name)

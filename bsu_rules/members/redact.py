@@ -426,12 +426,22 @@ def _hide_digits(text: str, masked: str = "") -> str:
     return "".join("*" if i in hidden else c for i, c in enumerate(text))
 
 
-def mask_kpj(kpj: str) -> str:
+def mask_kpj(kpj: str, account: str | None = None) -> str:
     """A KPJ as every output shows it: as it is when it has 11 characters (a KPJ has 11 digits) or fewer than 10
-    (no NIK or bank account number is that short); any other, a NIK or an account number written in its place (10
-    to 16 digits), masked as ``mask_nik`` masks the account number of its length, ``3204********0003``,
-    ``01******89``: the KPJ never shows more of a number than the account field shows of it."""
-    return kpj if len(kpj) < 10 or len(kpj) == 11 else mask_nik(kpj)
+    (no NIK or bank account number is that short), unless it is the record's own bank account number, ``account``
+    (its digits, leading zeros aside); any other, a NIK or an account number written in its place, masked as
+    ``mask_nik`` masks the account number of its length, ``3204********0003``, ``01******89``: the KPJ never shows
+    more of a number than the account field shows of it."""
+    if (len(kpj) < 10 or len(kpj) == 11) and not (account and len(kpj) >= 9 and same_number(kpj, account)):
+        return kpj
+    return mask_nik(kpj)
+
+
+def same_number(kpj: str, account: str) -> bool:
+    """Whether a KPJ is the account number ``account`` copied into its field: the same digits, whatever groups the
+    account's (``0123-456-789``) and whatever zeros lead either (a spreadsheet drops them)."""
+    digits = "".join(c for c in account if "0" <= c <= "9").lstrip("0")
+    return bool(digits) and digits == kpj.lstrip("0")
 
 
 def mask_nik(nik: str) -> str:

@@ -196,9 +196,10 @@ class _State:
         eligible = np.flatnonzero((s["outcome"] == "eligible").to_numpy())
         if eligible.size:
             idx = pa.array(eligible)
+            accounts = members.select([c for c in ("bank_account",) if c in members.column_names])
             spill = pa.table({
                 "outcome": pa.repeat("eligible", eligible.size), "row": members[ROW].take(idx),
-                "nik_key": keys.take(idx), "kpj": mask_long_numbers(members["kpj"].take(idx)),
+                "nik_key": keys.take(idx), "kpj": mask_long_numbers(members["kpj"].take(idx), accounts.take(idx)),
                 "priority": s["priority"].to_arrow().take(idx).cast(pa.int32()),
                 "record_hash": hashes.take(idx), "channel": s["channel"].to_arrow().take(idx).cast(pa.string()),
                 "held": s["held"].to_arrow().take(idx),
