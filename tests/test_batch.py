@@ -154,8 +154,8 @@ def test_a_kpj_column_is_masked_as_each_kpj_is(rows: list[tuple[str | None, str 
     assert shown == [None if v is None else mask_kpj(v, a) for v, a in rows]
     assert mask_long_numbers(pa.array(values, pa.string())).to_pylist() == [None if v is None else mask_kpj(v)
                                                                             for v in values]
-    assert all(s == v for s, v in zip(shown, values, strict=True) if v is None or (len(v) < 10 or len(v) == 11)
-               and not (same and len(v) >= 9 and v.strip("0*")))
+    assert all(s == v for s, v in zip(shown, values, strict=True) if v is None or ((len(v) < 10 or len(v) == 11)
+               and not (same and len(v) >= 9 and v.strip("0*"))))
 
 
 @pytest.mark.parametrize(("kpj", "shown"), [
