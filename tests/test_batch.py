@@ -40,7 +40,7 @@ from bsu_rules.batch import read as read_module
 from bsu_rules.batch import run as batch_run
 from bsu_rules.batch.dedupe import resolve
 from bsu_rules.batch.generate import MALFORMED, TEXT_MALFORMED, block, write_population
-from bsu_rules.batch.niks import mask_long_numbers, mask_niks, nik_keys
+from bsu_rules.batch.niks import mask_kpjs, mask_niks, nik_keys
 from bsu_rules.batch.paths import claimed, clean_stale, manifest_path
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import decide_batch, engines, load_plan, run_batch
@@ -150,9 +150,9 @@ def test_a_kpj_column_is_masked_as_each_kpj_is(rows: list[tuple[str | None, str 
     rows = [(k, k if same and k else a) for k, a in rows]  # the account number copied into the KPJ, or not
     values, numbers = [k for k, _ in rows], [a for _, a in rows]
     accounts = pa.array([None if a is None else {"number": a} for a in numbers], pa.struct([("number", pa.string())]))
-    shown = mask_long_numbers(pa.array(values, pa.string()), pa.table({"bank_account": accounts})).to_pylist()
+    shown = mask_kpjs(pa.array(values, pa.string()), pa.table({"bank_account": accounts})).to_pylist()
     assert shown == [None if v is None else mask_kpj(v, a) for v, a in rows]
-    assert mask_long_numbers(pa.array(values, pa.string())).to_pylist() == [None if v is None else mask_kpj(v)
+    assert mask_kpjs(pa.array(values, pa.string())).to_pylist() == [None if v is None else mask_kpj(v)
                                                                             for v in values]
     assert all(s == v for s, v in zip(shown, values, strict=True) if v is None or ((len(v) < 10 or len(v) == 11)
                and not (same and len(v) >= 9 and v.strip("0*"))))

@@ -57,8 +57,7 @@ def mask_niks(niks: pa.Array) -> pa.Array:
                                        pc.utf8_slice_codeunits(niks, 12, 16), pa.scalar(""))
 
 
-def mask_long_numbers(values: pa.Array | pa.ChunkedArray, members: pa.Table | None = None
-                      ) -> pa.Array | pa.ChunkedArray:
+def mask_kpjs(values: pa.Array | pa.ChunkedArray, members: pa.Table | None = None) -> pa.Array | pa.ChunkedArray:
     """Each KPJ as ``decisions.mask_kpj`` shows it: one of 10 characters or of 12 or more (a KPJ has 11 digits:
     such a one is a NIK or an account number written in the wrong column, which no output shows in full), or one
     that is its row's own account number (of ``members``, row for row), masked as the account number of its length

@@ -37,7 +37,7 @@ from bsu_rules.audit.keys import key_id, new_key, warn_published
 from bsu_rules.batch.dedupe import Repeats, candidates, held, mark, record_hashes, settle
 from bsu_rules.batch.fallback import ScalarTablePlan
 from bsu_rules.batch.held import Held
-from bsu_rules.batch.niks import RUN_KEY, mask_long_numbers, mask_niks, nik_keys
+from bsu_rules.batch.niks import RUN_KEY, mask_kpjs, mask_niks, nik_keys
 from bsu_rules.batch.paths import (
     beside,
     claimed,
@@ -207,7 +207,7 @@ def decide_chunk(plan: Plan, table: pa.Table, engine: str | None, key: bytes | N
     eligible = pc.equal(decided["outcome"], "eligible")
     niks = members["nik"].combine_chunks()
     columns: dict[str, Any] = {
-        "row": members[ROW], "nik": mask_niks(niks), "kpj": mask_long_numbers(members["kpj"], members),
+        "row": members[ROW], "nik": mask_niks(niks), "kpj": mask_kpjs(members["kpj"], members),
         "nik_key": nik_keys(niks, key) if key is not None else pa.nulls(n, pa.string()),
         **{c: decided[c] for c in ("outcome", "failed", "unknown", "priority", "flags")},
         "benefit": pc.if_else(eligible, decided["benefit"], pa.scalar(None, pa.int64())),

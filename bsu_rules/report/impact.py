@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from bsu_rules._version import __version__
 from bsu_rules.batch.dedupe import held, prefixes, record_hashes
-from bsu_rules.batch.niks import mask_long_numbers, mask_niks, nik_keys
+from bsu_rules.batch.niks import mask_kpjs, mask_niks, nik_keys
 from bsu_rules.batch.read import Reader
 from bsu_rules.batch.run import table_plan
 from bsu_rules.batch.validate import ROW, validate
@@ -199,7 +199,7 @@ class _State:
             accounts = members.select([c for c in ("bank_account",) if c in members.column_names])
             spill = pa.table({
                 "outcome": pa.repeat("eligible", eligible.size), "row": members[ROW].take(idx),
-                "nik_key": keys.take(idx), "kpj": mask_long_numbers(members["kpj"].take(idx), accounts.take(idx)),
+                "nik_key": keys.take(idx), "kpj": mask_kpjs(members["kpj"].take(idx), accounts.take(idx)),
                 "priority": s["priority"].to_arrow().take(idx).cast(pa.int32()),
                 "record_hash": hashes.take(idx), "channel": s["channel"].to_arrow().take(idx).cast(pa.string()),
                 "held": s["held"].to_arrow().take(idx),
