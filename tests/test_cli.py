@@ -156,6 +156,17 @@ def test_speech_output_reads_the_text_page_aloud(capsys: pytest.CaptureFixture[s
     assert "Dasar hukum: Pasal 3 ayat 2 huruf c dan Pasal 4 Peraturan Menteri" in bahasa and "ayat (" not in bahasa
 
 
+def test_speech_reads_a_kpj_digit_by_digit(capsys: pytest.CaptureFixture[str]) -> None:
+    """A KPJ said as a card's number, digit by digit in groups, not as one large number a voice would read as
+    "twenty-two billion …"; the text page keeps it as written, and an auditor's values too."""
+    main(["evaluate", "bsu-2020", EXAMPLES, "--format", "speech", "--lang", "id", "--audience", "officer"])
+    said = capsys.readouterr().out
+    assert "Nomor kartu peserta BPJS Ketenagakerjaan (KPJ): 2 2 0 4, 1 8 7 0, 2 1 3. " in said
+    assert not re.search(r"\(KPJ\): [0-9]{5}", said)
+    main(["evaluate", "bsu-2020", EXAMPLES, "--format", "text", "--lang", "id", "--audience", "officer"])
+    assert "(KPJ): 22041870213" in capsys.readouterr().out
+
+
 def _rejected_twice() -> list[dict[str, Any]]:
     """Two records that cannot be decided: a NIK as a wage (above the highest amount), a NIK and a letter as a KPJ."""
     good = json.loads(Path(EXAMPLES).read_text("utf-8").splitlines()[0])

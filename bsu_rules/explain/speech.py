@@ -4,13 +4,13 @@ The same ``Page`` as the text layout, in sentences a voice reads right: no mark 
 the marks, but each criterion opened by its outcome in words ("Tidak terpenuhi:", "Not met:"); no footnote
 number, but the legal basis said at the end of the line it supports, its article reference in words
 ("Pasal 3 ayat 2 huruf c", "Article 3, paragraph 2, point c"); a masked NIK said as the digits it shows
-("berawalan 3204 dan berakhiran 0003"); a range of numbers in words ("01 sampai 31", "01 to 31"); and, on an
-English page, each amount as an English voice reads it ("4,950,000 rupiah", not "Rp4.950.000", which it reads
-as a decimal). An Indonesian voice reads Rp4.950.000
-right, so an Indonesian page keeps it. Text a member or employer typed (a bank's name), which a page shows in
-quotation marks that a voice does not say, is said as a quotation ("buka kutip, BCA, tutup kutip", "quote, BCA,
-end quote"), as written: none of the rewriting above is done inside it, so that it never sounds like the page's
-own words.
+("berawalan 3204 dan berakhiran 0003"); a KPJ said digit by digit ("2 2 0 4, 1 8 7 0, 2 1 3"), not as one
+large number; a range of numbers in words ("01 sampai 31", "01 to 31"); and, on an English page, each amount
+as an English voice reads it ("4,950,000 rupiah", not "Rp4.950.000", which it reads as a decimal). An
+Indonesian voice reads Rp4.950.000 right, so an Indonesian page keeps it. Text a member or employer typed (a
+bank's name), which a page shows in quotation marks that a voice does not say, is said as a quotation ("buka
+kutip, BCA, tutup kutip", "quote, BCA, end quote"), as written: none of the rewriting above is done inside it,
+so that it never sounds like the page's own words.
 """
 
 from __future__ import annotations
@@ -105,9 +105,21 @@ own sentences say one ("1 sampai 20 angka"); a voice reads the dash as a minus o
 _TO = {"id": " sampai ", "en": " to "}
 
 
+_CARD = re.compile(r"(?<=\bKPJ )[0-9]{5,}(?![0-9])|(?<=\(KPJ\): )[0-9]{5,}(?![0-9])")
+"""A KPJ a page names ("KPJ 22041870213", "(KPJ): 22041870213"): a card's number, which a voice would read as one
+large number ("twenty-two billion …")."""
+
+
+def _card_said(m: re.Match[str]) -> str:
+    """A card's number as it is read out, digit by digit in groups of four: "2 2 0 4, 1 8 7 0, 2 1 3"."""
+    digits = m[0]
+    return ", ".join(" ".join(digits[i:i + 4]) for i in range(0, len(digits), 4))
+
+
 def _rewritten(text: str, lang: str, slashes: bool) -> str:
     """``said`` of a piece of the page's own words."""
     text = left_out(mask_said(text, lang), lang).replace(" → ", ": ").replace(" · ", ". ")
+    text = _CARD.sub(_card_said, text)
     text = _RANGE.sub(_TO.get(lang, " to "), text)
     if slashes:
         text = _SLASH.sub(lambda m: _slash(m, lang), text)
