@@ -654,6 +654,30 @@ def test_a_table_key_a_spreadsheet_wrote_as_a_number_is_told_the_key_meant(tmp_p
     assert d.suggestion == "3273" and "a spreadsheet may have written it as a number" in d.message
 
 
+@pytest.mark.parametrize(("key", "read"), [("3100", "only a record that names no regency reads it"),
+                                             ("3200", "no lookup reads it")])
+def test_a_province_s_row_keyed_with_its_code_and_00_is_told_its_province_code(tmp_path: Path, key: str,
+                                                                               read: str) -> None:
+    """DKI Jakarta's UMP keyed `3100` (or Jawa Barat's `3200`), not `31`: a worker of a Jakarta city reads the
+    province's row `31`, so the table's row applied to nobody and every Jakarta worker was held to the national
+    ceiling, and `check` said nothing (Jawa Barat's said the key was both allowed and not)."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    table = tmp_path / "rules" / "tables" / "minimum-wage-2022.csv"
+    rows = table.read_text("utf-8").splitlines(keepends=True)
+    province = key[:2]
+    if province == "32":  # Jawa Barat has no row of its own: give it one under the wrong key
+        rows.insert(at := 1, f"{key},Jawa Barat,UMP,1841487,exact,x\n")
+    else:
+        (at,) = [n for n, row in enumerate(rows) if row.startswith(f"{province},")]
+        rows[at] = key + rows[at][len(province):]
+    table.write_text("".join(rows), "utf-8")
+    [d] = [d for d in linted(tmp_path / "rules" / "bsu-2022.yaml") if d.code == "unmatchable-key"]
+    assert (Path(d.file).name, d.line, d.column, d.severity) == ("minimum-wage-2022.csv", at + 1, 1, Severity.WARNING)
+    assert f"key `{key}` of `table.minimum_wage` is a province's code and 00" in d.message and read in d.message
+    assert f"reads the province's row, `{province}`, which the table lacks" in d.message
+    assert d.suggestion == province and "not ending in 00" not in d.message
+
+
 def test_a_replacement_table_with_a_regency_below_its_province_is_warned(tmp_path: Path) -> None:
     """An analyst's ``--table`` is checked as the rule file's own table is."""
     rows = (bundled_rules() / "tables" / "minimum-wage-2022.csv").read_text("utf-8")

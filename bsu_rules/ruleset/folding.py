@@ -304,8 +304,8 @@ class Folder:
             case Call(args=[code, Name(parts=("table", areas))]) if node.func.dotted == "regency":
                 inner = self.key_shape(code)  # the code's own shape, less a province without its regency
                 provinces = regency_provinces(self.rs.tables[areas].keys)
-                return None if inner is None else [(f"{said}, not ending in {PROVINCE_ONLY}",
-                                                    _regency_key(test, provinces)) for said, test in inner]
+                but = f"; but not a province's two digits and {PROVINCE_ONLY} where the table lists a regency of it"
+                return None if inner is None else [(said + but, _regency_key(test, provinces)) for said, test in inner]
             case Call():
                 return None
             case Cond():

@@ -40,7 +40,9 @@ Each finding has a stable code, the narrowest location known and, where one appl
   is derived from the expression: a member field's pattern or codes in the data contract
   (``work_regency_code``: 4 digits, ``employer.sector``: A-U), a text literal, ``province(...)``
   (2 digits), ``regency(...)`` (its argument's, not ending in 00), and ``if``/``coalesce`` of those.
-  Tables looked up with anything else are not checked.
+  Tables looked up with anything else are not checked. A province's code and 00 (``3100``) in a table also
+  looked up by ``province(...)`` is warned, the province's code (``31``) suggested: a record of one of its
+  regencies reads the province's row, never that one.
 - ``unknown-value``: a text value of a parameter compared (``in``, ``==``, ``!=``) with what can be a
   table's value (``fact.bank in param.state_banks``, ``fact.bank`` a ``table.banks.get(...)``) that is
   none of that table's values (``MANDRI``, ``bri``): it never matches a value looked up there. So is a

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from bsu_rules.catalogue.areas import PROVINCE_ONLY, regency_provinces
 from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.errors import Code
 from bsu_rules.members.redact import hide_identifiers
@@ -193,6 +194,9 @@ class ParamLint:
             by_code, places = None, dict[str, str]()  # looked up with regency codes: asked of a key of four digits
             names = dict(table_cells(self.rs.path.parent / table.ref.file, name_column(table.ref.key) or ""))
             for key in sorted(table.keys):
+                if _province_only(key) and any(test(key[:2]) for s in shapes for _, test in s or []):
+                    told.append(self._province_only_row(name, key, rule, rows, names))
+                    continue
                 if not any(test(key) for s in shapes for _, test in s or []):
                     line, col = rows.get(key, self.loc.at(("tables", name, "file")))
                     file = str(self.rs.path.parent / table.ref.file) if key in rows else self.loc.file
@@ -212,6 +216,23 @@ class ParamLint:
                                               "as text)" if meant else ""), Severity.WARNING, rule, meant))
             self.rows_told(name, nowhere, "name no place either")
             self.rows_told(name, told, "can never match either")
+
+    def _province_only_row(self, table: str, key: str, rule: str | None, rows: dict[str, tuple[int, int]],
+                           names: dict[int, tuple[str, int]]) -> Diagnostic:
+        """A row keyed by a province's code and ``00`` (``3100``) in a table also looked up by the province's own
+        code (``31``): a record of a regency of the province reads the province's row, never this one (DKI
+        Jakarta's UMP keyed ``3100`` left every Jakarta worker under the national ceiling)."""
+        line, col = rows.get(key, self.loc.at(("tables", table, "file")))
+        file = str(self.rs.path.parent / self.rs.tables[table].ref.file) if key in rows else self.loc.file
+        place = hide_identifiers(names.get(line, ("", 0))[0][:80]) if key in rows else ""
+        keys, province = self.rs.tables[table].keys, key[:2]
+        read = "no lookup reads it" if province in regency_provinces(keys) else \
+            "only a record that names no regency reads it"
+        lacks = "" if province in keys else ", which the table lacks"
+        return Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of `table.{table}` is a province's code "
+                          f"and 00 ({place + ' ' if place else ''}without a regency): {read}; a record of a regency "
+                          f"of the province with no row of its own reads the province's row, `{province}`{lacks}",
+                          Severity.WARNING, rule, None if province in keys else province)
 
     def rows_told(self, table: str, found: list[Diagnostic], what: str) -> None:
         """A finding about rows of a table, each at its line up to ``ROWS_TOLD`` of them, the rest counted in one
@@ -313,6 +334,11 @@ def partial_comparisons(rs: RuleSet) -> dict[str, list[tuple[str, str]]]:
                             found = out.setdefault(param.parts[1], [])
                             found += [compared] if compared not in found else []
     return out
+
+
+def _province_only(key: str) -> bool:
+    """A key of four digits naming a province without its regency (``3100``)."""
+    return len(key) == 4 and key.isascii() and key.isdigit() and key.endswith(PROVINCE_ONLY)
 
 
 def _foreign(key: str) -> str:
