@@ -155,6 +155,28 @@ def test_lower_ceiling_explains_with_the_new_text(tmp_path: Path) -> None:
                                                           "ceiling of Rp3.450.000")
 
 
+def test_a_ceiling_lowered_below_its_partial_table_s_rows_is_warned_as_set_would_be(tmp_path: Path) -> None:
+    """The minimum-wage table lists the areas above the Rp3.500.000 of the regulation: lowered in the file to
+    Rp3.000.000, an area whose minimum wage lies between reads as none and its workers are held to the new
+    ceiling; `--set wage_ceiling=3000000` warned of it, the same edit in the file did not. Not warned where the
+    table says an unlisted area is unknown, nor where its rows changed with the ceiling."""
+    old = load_ruleset("bsu-2022")
+    new = copy_2022(tmp_path, ceiling=3000000)
+    (warned,) = [w for w in compare(old, load_ruleset(new))["warnings"] if "lowered" in w]
+    assert warned.startswith(f"`param.wage_ceiling` is lowered from 3500000 ({old.path}) to 3000000 ({new}), while "
+                             "`fact.regional_minimum > param.wage_ceiling` compares it with `table.minimum_wage`, a "
+                             "partial table"), warned
+    assert "list its rows down to 3000000, or say `unlisted: unknown` of it" in warned
+    assert not [w for w in compare(load_ruleset(new), old)["warnings"] if "lowered" in w]  # raised: nothing missed
+    text = new.read_text("utf-8")
+    new.write_text(text.replace("    partial: true\n", "    partial: true\n    unlisted: unknown\n", 1), "utf-8")
+    assert not [w for w in compare(old, load_ruleset(new))["warnings"] if "lowered" in w]
+    new.write_text(text, "utf-8")
+    table = tmp_path / "tables" / "minimum-wage-2022.csv"
+    table.write_text(table.read_text("utf-8") + "3204,Kab. Bandung,UMK,3241929,exact,x\n", "utf-8")
+    assert not [w for w in compare(old, load_ruleset(new))["warnings"] if "lowered" in w]
+
+
 ADDED = """
   - id: not-kab-bandung
     require: member.work_regency_code != "3204"

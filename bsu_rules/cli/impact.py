@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         print(Counts(read=0, decided=0, rejected=0).line())
         return FAILED
     for warning in data["warnings"]:  # the others were said before the run
-        if warning["kind"] in ("coverage", "version"):
+        if warning["side"] is None and warning["kind"] != "same":  # of both sides: a file, a diff
             print(f"bsu-rules: warning: {warning['text']}", file=sys.stderr)
     h = data["headline"]
     counts = Counts(read=data["input"]["rows"], decided=h["members"]["reform"], rejected=h["rejected"]["reform"])

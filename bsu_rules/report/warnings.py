@@ -20,13 +20,14 @@ def warnings(report: Json, reform: RuleSet, on: date, baseline: RuleSet | None, 
               unversioned: list[str]) -> list[Json]:
     """What the command warns of, carried by the report so that its numbers never travel without it: each
     side's warnings (``told``), two sides that are one, a member file that may not cover a cut-off month,
-    two files under one version (``unversioned``, as ``diff`` warns of them)."""
+    what ``diff`` warns of (``unversioned``: two files under one version, a number lowered below a partial table's
+    rows)."""
     found: list[tuple[str | None, Warned]] = [("reform", w) for w in told(reform, on)]
     if baseline is not None and baseline_on is not None:
         found += [("baseline", w) for w in told(baseline, baseline_on, "--against-on")]
         found += [(None, w) for w in [same_sides(reform, on, baseline, baseline_on)] if w]
     found += [(None, w) for w in uncovered(report)]
-    found += [(None, Warned(w, "version")) for w in unversioned]
+    found += [(None, w if isinstance(w, Warned) else Warned(w, "version")) for w in unversioned]
     folders = {f"{folder}{os.sep}" for rs in (reform, baseline) if rs is not None  # the same report from any folder
                for folder in (rs.path.parent, rs.path.resolve().parent) if folder.is_absolute()}
     return [{"kind": w.kind, "side": side, "text": hide_identifiers(_relative(w, folders))}

@@ -2,7 +2,8 @@
 
 ``data_date``: an override that leaves the data read as at another day than the month the rules
 name; ``below_partial_table``: a number set below every value the rule file gives it, compared with
-a partial table that may lack the rows that matter at the new one; ``unread``: a dated value never
+a partial table that may lack the rows that matter at the new one (``lowered_below_partial``: the same, of
+a rule file edited against the one it was); ``unread``: a dated value never
 read. ``rechecked`` runs the rule file's checks again on the reform: an error refuses it, a warning
 the file as written does not have is told, in the option that gives the value. ``unread_on``: an
 override (or an ``as_of``) after the decision date; ``told``: every warning about deciding under a
@@ -60,39 +61,72 @@ def data_date(base: RuleSet, model: RuleFile, overrides: list[Override]) -> tupl
 
 
 def below_partial_table(base: RuleSet, model: RuleFile, overrides: list[Override],
-                         tables: dict[str, Table]) -> tuple[Warned, ...]:
+                        tables: dict[str, Table]) -> tuple[Warned, ...]:
     """A number set below every value the rule file gives it, where it is compared with the values of a
     partial table the overrides keep (``tables``: the reform's): such a table may list only the rows that
     matter at the file's values (the minimum wages above the wage ceiling), so a row that matters at the
     new one may be missing."""
-    compared = partial_comparisons(base)
-    replaced = {name for name, table in tables.items() if not same_rows(base.tables[name], table)}
-    out = []
+    out: list[Warned] = []
     for o in overrides:
-        if o.kind != "set" or o.name not in compared:
+        if o.kind != "set" or o.name not in model.parameters:  # not a parameter (``benefit.amount``)
             continue
-        written = base.model.parameters[o.name]
-        lowest = min(filter(_number, [written.value] if written.values is None else written.values.values()),
-                     default=None)
         param = model.parameters[o.name]
         value = param.value if o.since is None or param.values is None else param.values[o.since]
-        if lowest is None or not _number(value) or value >= lowest:
-            continue
-        told: dict[str, str] = {}  # once a table, by the plainest comparison that reads it
-        for table, how in compared[o.name]:
-            if table not in replaced and (table not in told or len(how) < len(told[table])):
-                told[table] = how
-        out += [Warned(f"{o.option}: below the rule file's {lowest}, while `{how}` compares it with `table.{table}`, "
-                       f"a partial table that may list only the rows that matter at {lowest}: a row between the two "
-                       f"that it leaves out reads as none (an area's own minimum wage unseen); give the rows down to "
-                       f"{value} with --table {table}=FILE", "partial-table",
-                       f"{o.option}: di bawah {lowest} pada berkas aturan, sedangkan `{how}` membandingkannya dengan "
-                       f"`table.{table}`, tabel tidak lengkap yang mungkin hanya memuat baris yang penting pada "
-                       f"{lowest}: baris di antara keduanya yang tidak dimuatnya dibaca sebagai tidak ada (upah "
-                       f"minimum wilayah itu tidak terlihat); berikan baris sampai {value} dengan "
-                       f"--table {table}=BERKAS")
-                for table, how in told.items()]
+        for lowest, table, how in _below_partial(base, o.name, value, tables):
+            out.append(Warned(
+                f"{o.option}: below the rule file's {lowest}, {_PARTIAL[0].format(how=how, table=table, lowest=lowest)}"
+                f"; give the rows down to {value} with --table {table}=FILE", "partial-table",
+                f"{o.option}: di bawah {lowest} pada berkas aturan, "
+                f"{_PARTIAL[1].format(how=how, table=table, lowest=lowest)}; berikan baris sampai {value} dengan "
+                f"--table {table}=BERKAS"))
     return tuple(out)
+
+
+def lowered_below_partial(baseline: RuleSet, reform: RuleSet) -> tuple[Warned, ...]:
+    """``below_partial_table`` for a rule file edited rather than overridden: a number ``reform`` gives below
+    every value ``baseline`` gives it, compared with a partial table whose rows the edit left as they were."""
+    out: list[Warned] = []
+    for name, param in sorted(reform.model.parameters.items()):
+        values = [param.value] if param.values is None else list(param.values.values())
+        value = min(filter(_number, values), default=None)
+        if name not in baseline.model.parameters or value is None:
+            continue
+        for lowest, table, how in _below_partial(baseline, name, value, reform.tables, reform):
+            out.append(Warned(
+                f"`param.{name}` is lowered from {lowest} ({baseline.path}) to {value} ({reform.path}), "
+                f"{_PARTIAL[0].format(how=how, table=table, lowest=lowest)}; list its rows down to {value}, or say "
+                f"`unlisted: unknown` of it", "partial-table",
+                f"`param.{name}` diturunkan dari {lowest} ({baseline.path}) menjadi {value} ({reform.path}), "
+                f"{_PARTIAL[1].format(how=how, table=table, lowest=lowest)}; muat barisnya sampai {value}, atau "
+                f"tulis `unlisted: unknown` untuknya"))
+    return tuple(out)
+
+
+_PARTIAL = ("while `{how}` compares it with `table.{table}`, a partial table that may list only the rows that matter "
+            "at {lowest}: a row between the two that it leaves out reads as none (an area's own minimum wage unseen)",
+            "sedangkan `{how}` membandingkannya dengan `table.{table}`, tabel tidak lengkap yang mungkin hanya memuat "
+            "baris yang penting pada {lowest}: baris di antara keduanya yang tidak dimuatnya dibaca sebagai tidak ada "
+            "(upah minimum wilayah itu tidak terlihat)")
+
+
+def _below_partial(base: RuleSet, name: str, value: object, tables: dict[str, Table],
+                   reform: RuleSet | None = None) -> list[tuple[int | Decimal, str, str]]:
+    """Where ``value`` of ``param.{name}`` is below every value ``base`` gives it and ``base`` (or ``reform``,
+    where its expressions are another's) compares it with a partial table whose rows ``tables`` keeps as
+    ``base`` has them: (the lowest value ``base`` gives, the table, the plainest comparison that reads it),
+    once a table; a table ``unlisted: unknown`` misses no row unseen."""
+    compared = partial_comparisons(reform or base).get(name, [])
+    written = base.model.parameters[name]
+    lowest = min(filter(_number, [written.value] if written.values is None else written.values.values()),
+                 default=None)
+    if lowest is None or not _number(value) or value >= lowest:
+        return []
+    told: dict[str, str] = {}
+    for table, how in compared:
+        kept = table in base.tables and same_rows(base.tables[table], tables[table])
+        if kept and tables[table].ref.unlisted == "absent" and (table not in told or len(how) < len(told[table])):
+            told[table] = how
+    return [(lowest, table, how) for table, how in told.items()]
 
 
 def _number(value: object) -> TypeGuard[int | Decimal]:
