@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from bsu_rules.cli import main
 from bsu_rules.errors import RuleSetError
 from bsu_rules.evaluators.scalar import evaluate
 from bsu_rules.members import parse_member
-from bsu_rules.ruleset.loader import load_ruleset
+from bsu_rules.ruleset.loader import bundled_rules, load_ruleset
 from bsu_rules.ruleset.model import RuleSet
 from bsu_rules.ruleset.override_texts import parse_override, split_assignments
 from bsu_rules.ruleset.overrides import Reform, reform_of
@@ -704,6 +705,22 @@ def test_an_as_of_after_the_decision_date_is_warned(tmp_path: Path, capsys: pyte
     out, err = capsys.readouterr()
     assert json.loads(out)["on"] == "2022-09-05"
     assert "give an as_of on or before 2022-09-05\n" in err and "--on 2030" not in err
+
+
+def test_a_rule_file_s_own_as_of_after_the_decision_date_is_warned_as_one_set_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An as_of written in the file after `--on` was warned of only when given by `--set`."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("\nas_of: 2022-07-31", "\nas_of: 2022-10-31", 1), "utf-8")
+    member = tmp_path / "siti.json"
+    member.write_text(json.dumps(SITI), "utf-8")
+    assert main(["evaluate", str(path), str(member), "--on", "2022-09-10"]) == 0
+    assert ("warning: the rule file's as_of 2022-10-31 is after the decision date 2022-09-10: the data are read as "
+            "at a day after the decision") in capsys.readouterr().err
+    assert main(["evaluate", str(path), str(member), "--on", "2022-10-31"]) == 0
+    assert "after the decision date" not in capsys.readouterr().err
 
 
 def test_a_table_with_the_rule_file_s_rows_under_other_names_says_the_names_change(

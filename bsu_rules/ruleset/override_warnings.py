@@ -134,16 +134,20 @@ def _number(value: object) -> TypeGuard[int | Decimal]:
 
 
 def _as_of_later(ruleset: RuleSet, on: date, on_option: str) -> tuple[Warned, ...]:
-    """An ``as_of`` given after the decision date ``on``: the data would be read as at a day to come."""
+    """An ``as_of`` after the decision date ``on``, given on the command line or written in the rule file: the
+    data would be read as at a day to come."""
     as_of = ruleset.model.as_of
+    if as_of <= on:
+        return ()
+    given = [o.option for o in getattr(ruleset, "given", ()) if o.name == "as_of"]
+    said = given or [f"the rule file's as_of {as_of}", f"as_of {as_of} pada berkas aturan"]
     inside = ruleset.model.in_force.contains(as_of)  # never suggests a date the command refuses
-    return tuple(Warned(f"{o.option} is after the decision date {on}: the data are read as at a day after the "
-                        f"decision (payments not yet made on {on} count); give an as_of on or before {on}"
-                        f"{f', or {on_option} {as_of}' * inside}", "data-date",
-                        f"{o.option} jatuh sesudah tanggal keputusan {on}: data dibaca per hari sesudah keputusan "
-                        f"(pembayaran yang belum dilakukan pada {on} ikut dihitung); berikan as_of pada atau sebelum "
-                        f"{on}{f', atau {on_option} {as_of}' * inside}")
-                 for o in getattr(ruleset, "given", ()) if o.name == "as_of" and as_of > on)
+    return (Warned(f"{said[0]} is after the decision date {on}: the data are read as at a day after the "
+                   f"decision (payments not yet made on {on} count); give an as_of on or before {on}"
+                   f"{f', or {on_option} {as_of}' * inside}", "data-date",
+                   f"{said[-1]} jatuh sesudah tanggal keputusan {on}: data dibaca per hari sesudah keputusan "
+                   f"(pembayaran yang belum dilakukan pada {on} ikut dihitung); berikan as_of pada atau sebelum "
+                   f"{on}{f', atau {on_option} {as_of}' * inside}"),)
 
 
 def unread(model: RuleFile, overrides: list[Override]) -> tuple[Warned, ...]:
