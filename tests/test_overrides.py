@@ -855,6 +855,18 @@ def test_an_unlikely_amount_names_the_middle_amount_in_whole_rupiah(tmp_path: Pa
     assert "is 47983120, over five times the table's middle amount (" in err and "digits>)" not in err
 
 
+def test_a_minimum_wage_of_0_is_warned_as_a_figure_not_filled_in(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A row's amount left at 0 reads as no minimum wage above the ceiling: warned, as a digit too few is."""
+    table = (ROOT / "rules" / "tables" / "minimum-wage-2022.csv").read_text("utf-8").replace(",4798312,", ",0,")
+    (tmp_path / "mw.csv").write_text(table, "utf-8")
+    assert main(["evaluate", "bsu-2022", str(ROOT / "examples" / "members.jsonl"), "--table",
+                 f"minimum_wage={tmp_path / 'mw.csv'}"]) == 0
+    err = capsys.readouterr().err
+    assert "`amount` of row `3215` of `table.minimum_wage` is 0, under a fifth of the table's middle amount (" in err
+    assert "a figure not filled in?" in err
+
+
 PPKM_WORKER = {**SITI, "nik": "1171014107900001", "work_regency_code": "1171",  # Kota Banda Aceh, not listed
                "wages": [{"period": "2021-06", "amount": 3_000_000}],
                "contributions": [{"period": "2021-06", "amount": 100, "paid_on": "2021-06-10"}]}

@@ -68,7 +68,7 @@ Each finding has a stable code, the narrowest location known and, where one appl
 - ``below-province``: a regency's exact amount below its province's row in a table ``highest_for`` reads
   (a regency's minimum wage is set at or above its province's).
 - ``unlikely-amount``: an amount in a table of rupiah (``unit: IDR``) more than five times over or under
-  the table's middle amount (its median): a digit too many or too few.
+  the table's middle amount (its median): a digit too many or too few; or 0, a figure not filled in.
 
 The warnings about parameters and tables are found in ``lint_params.py``, those about rules here.
 """

@@ -247,12 +247,13 @@ class ParamLint:
 
     def amounts(self) -> None:
         """An amount in rupiah far from the others of its table: a digit too many or too few (``47983120``
-        among minimum wages of about 4 800 000 gives a ceiling ten times too high, and passes every other check)."""
+        among minimum wages of about 4 800 000 gives a ceiling ten times too high, and passes every other check),
+        or 0 (a figure not filled in)."""
         for name, table in sorted(self.rs.tables.items()):
-            amounts = {k: v for k, v in (table.values or {}).items() if isinstance(v, Decimal) and v > 0}
-            if table.ref.unit != "IDR" or len(amounts) < 3:
+            amounts = {k: v for k, v in (table.values or {}).items() if isinstance(v, Decimal) and v >= 0}
+            if table.ref.unit != "IDR" or len([v for v in amounts.values() if v > 0]) < 3:
                 continue
-            middle = statistics.median(amounts.values())
+            middle = statistics.median(v for v in amounts.values() if v > 0)
             file = self.rs.path.parent / table.ref.file
             cells = {k: at for at, (k, _) in table_cells(file, table.ref.key)}
             columns = dict(table_cells(file, str(table.ref.value)))
@@ -262,7 +263,8 @@ class ParamLint:
                     line = cells.get(key)
                     col = columns[line][1] if line in columns else 1
                     far = "over five times" if value > middle else "under a fifth of"
-                    slip = "a digit too many" if value > middle else "a digit too few"
+                    slip = "a digit too many" if value > middle else "a digit too few" if value else \
+                        "a figure not filled in"
                     told.append(Diagnostic(
                         str(file) if line else self.loc.file, line or self.loc.at(("tables", name, "file"))[0], col,
                         Code.UNLIKELY_AMOUNT, f"`{table.ref.value}` of row `{hide_identifiers(key[:40])}` of "
