@@ -678,6 +678,31 @@ def test_a_province_s_row_keyed_with_its_code_and_00_is_told_its_province_code(t
     assert d.suggestion == province and "not ending in 00" not in d.message
 
 
+@pytest.mark.parametrize(("written", "said", "meant"), [
+    ('province(member.work_regency_code) == "1"', '"1" is never a value of `province(member.work_regency_code)` (a '
+     'province code: two digits, such as 32): `province(member.work_regency_code) == "1"` is the same for every '
+     'member', None),
+    ('member.work_regency_code in ["3204", "3299"]', '"3299", compared with `member.work_regency_code`, names no '
+     "regency or city in Kemendagri's list of codes", "3209"),
+    ('member.work_regency_code == "32"', '"32" is never a value of `member.work_regency_code`', None)])
+def test_a_code_compared_with_a_text_it_can_never_be_is_refused(tmp_path: Path, written: str, said: str,
+                                                               meant: str | None) -> None:
+    """A channel or criterion comparing a code with a text of another shape (a province's code with "1", a
+    regency's with a province's) or with four digits Kemendagri gives no place: the same for every member,
+    so Aceh's workers were paid at BRI, not BSI, with no word from `check`."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    text = path.read_text("utf-8")
+    old = 'exclude: member.employment_type in ["pns", "tni", "polri"]'
+    path.write_text(text.replace(old, f"{old} or {written}", 1), "utf-8")
+    ruleset, diagnostics = check_file(path)
+    (d,) = [d for d in diagnostics if d.code == "unknown-value"]
+    line = text[:text.index(old)].count("\n")
+    assert ruleset is None and d.severity == Severity.ERROR and said in d.message, d
+    assert (d.line, d.rule, d.suggestion) == (line + 1, "not-pns-tni-polri", meant)
+    assert d.column == len(text.splitlines()[line].split(old)[0] + old + " or ") + written.index(f'"{said.split(chr(34))[1]}"') + 1
+
+
 def test_a_replacement_table_with_a_regency_below_its_province_is_warned(tmp_path: Path) -> None:
     """An analyst's ``--table`` is checked as the rule file's own table is."""
     rows = (bundled_rules() / "tables" / "minimum-wage-2022.csv").read_text("utf-8")

@@ -48,7 +48,9 @@ Each finding has a stable code, the narrowest location known and, where one appl
   none of that table's values (``MANDRI``, ``bri``): it never matches a value looked up there. So is a
   constant year given to ``received`` or ``received_by`` outside the data contract's (a fiscal year of
   ``20222``): no receipt is for it (``received_by``, in or before it, matches none before 2000 and every one
-  after 2100).
+  after 2100). An error: a text compared with a code that the code can never be, not of its shape
+  (``province(member.work_regency_code) == "1"``) or four digits Kemendagri names no place by (``"3299"``, the
+  closest codes suggested): the comparison is the same for every member.
 - ``stale-title``: a criterion's title stating an amount, a count of months or days or a date the rule
   set does not hold (``stale.py``).
 - ``stale-benefit``: a benefit whose own ``source`` states it as a monthly amount times a count of months
@@ -178,8 +180,8 @@ def lint(rs: RuleSet) -> list[Diagnostic]:
     """Every warning for a rule set that passed the checker."""
     linter = _Lint(rs)
     for step in (linter.name, linter.unused, linter.sources, linter.explanations, linter.windows, linter.parameters,
-                 linter.data_date, linter.constants, linter.keys, linter.table_values, linter.amounts, linter.floors,
-                 linter.arguments, linter.units):
+                 linter.data_date, linter.constants, linter.keys, linter.codes, linter.table_values, linter.amounts,
+                 linter.floors, linter.arguments, linter.units):
         step()
     stale_titles(rs, linter.warn)
     stale_explanations(rs, linter.warn)

@@ -15,10 +15,10 @@ from typing import Any
 from bsu_rules.catalogue.areas import PROVINCE_ONLY, regency_provinces
 from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.errors import Code
-from bsu_rules.members.redact import hide_identifiers
+from bsu_rules.members.redact import hide_identifiers, printable
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
-from bsu_rules.ruleset.expressions import Binary, Call, Cond, Lit, Name, Node, unparse, walk
+from bsu_rules.ruleset.expressions import Binary, Call, Cond, ListLit, Lit, Name, Node, unparse, walk
 from bsu_rules.ruleset.folding import Const, Folder, Shape, truth
 from bsu_rules.ruleset.lint_places import KNOWN, places_of, unknown_code
 from bsu_rules.ruleset.model import RuleSet
@@ -216,6 +216,36 @@ class ParamLint:
                                               "as text)" if meant else ""), Severity.WARNING, rule, meant))
             self.rows_told(name, nowhere, "name no place either")
             self.rows_told(name, told, "can never match either")
+
+    def codes(self) -> None:
+        """A text compared with a code (``==``, ``!=``, ``in [...]``) that the code can never be: not of its shape
+        (``province(member.work_regency_code) == "1"``, a province code being two digits), or four digits that
+        name no regency or city of Kemendagri (``member.work_regency_code == "3299"``). The comparison is then
+        the same for every member, so a channel or a criterion written with it never does what it says."""
+        folder, places = Folder(self.rs), None
+        for at, tree, rule in self._trees():
+            for n in walk(tree):
+                if not isinstance(n, Binary) or n.op not in ("in", "not in", "==", "!="):
+                    continue
+                pairs = [(n.left, item) for item in (n.right.items if isinstance(n.right, ListLit) else [])] \
+                    if n.op in ("in", "not in") else [(n.left, n.right), (n.right, n.left)]
+                for coded, lit in pairs:
+                    if not isinstance(lit, Lit) or not isinstance(lit.value, str) or not lit.value or \
+                            isinstance(coded, Lit) or (shape := folder.key_shape(coded)) is None:  # "": a blank
+                        continue
+                    why = None
+                    if any(test(c) for _, test in shape for c in KNOWN):  # a regency code: one Kemendagri names
+                        places = dict(places_of(self.rs) or {}) if places is None else places
+                        why = unknown_code(lit.value, "", places)
+                    if why is not None:
+                        self.warn(at, Code.UNKNOWN_VALUE, f'"{lit.value}", compared with `{unparse(coded)}`, '
+                                  f"{why[0].replace('the row never applies', 'the comparison never holds')}",
+                                  rule, offset=lit.start, severity=Severity.ERROR, suggestion=why[1])
+                    elif not any(test(lit.value) for _, test in shape):
+                        compared = f"{unparse(n.left)} {n.op} {unparse(n.right)}"
+                        self.warn(at, Code.UNKNOWN_VALUE, f'"{printable(lit.value)}" is never a value of '
+                                  f"`{unparse(coded)}` ({'; '.join(d for d, _ in shape)}): `{compared}` is the same "
+                                  "for every member", rule, offset=lit.start, severity=Severity.ERROR)
 
     def _province_only_row(self, table: str, key: str, rule: str | None, rows: dict[str, tuple[int, int]],
                            names: dict[int, tuple[str, int]]) -> Diagnostic:
