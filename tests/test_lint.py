@@ -700,7 +700,8 @@ def test_a_code_compared_with_a_text_it_can_never_be_is_refused(tmp_path: Path, 
     line = text[:text.index(old)].count("\n")
     assert ruleset is None and d.severity == Severity.ERROR and said in d.message, d
     assert (d.line, d.rule, d.suggestion) == (line + 1, "not-pns-tni-polri", meant)
-    assert d.column == len(text.splitlines()[line].split(old)[0] + old + " or ") + written.index(f'"{said.split(chr(34))[1]}"') + 1
+    literal = '"' + said.split('"')[1] + '"'
+    assert d.column == len(text.splitlines()[line].split(old)[0] + old + " or ") + written.index(literal) + 1
 
 
 def test_a_replacement_table_with_a_regency_below_its_province_is_warned(tmp_path: Path) -> None:
