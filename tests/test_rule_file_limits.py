@@ -155,6 +155,20 @@ def test_literal_size_is_bounded(rules_copy: Path, literal: str) -> None:
     assert problems[0][0] == "literal-too-large"
 
 
+@pytest.mark.parametrize("written", ["3_500_00", "35_00_000", "3_5000_00", "3500000_0"])
+def test_a_number_grouped_with_underscores_other_than_in_threes_is_refused(rules_copy: Path, written: str) -> None:
+    """`3_500_00` read as Rp350.000, with no word: a digit left out of a group is no amount to guess at."""
+    problems = _codes(_replace(rules_copy, "value: 3500000", f"value: {written}"))
+    assert problems == [("invalid-value", f"`{written}` groups its digits with `_` other than in threes, so the number "
+                         f"meant is not clear (it reads as {written.replace('_', '')}): write its digits without `_`, "
+                         "or in groups of three")]
+
+
+def test_a_number_grouped_with_underscores_in_threes_is_read(rules_copy: Path) -> None:
+    ruleset, _ = check_file(_replace(rules_copy, "value: 3500000", "value: 3_500_000"))
+    assert ruleset is not None and ruleset.model.parameters["wage_ceiling"].value == 3500000
+
+
 def test_expression_number_size_is_bounded(rules_copy: Path) -> None:
     problems = _codes(_replace(rules_copy, "require: member.citizenship == \"WNI\"",
                                f"require: member.registered_on <= {'9' * 500}"))

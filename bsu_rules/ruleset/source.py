@@ -391,7 +391,19 @@ def _convert(node: Any, path: Path, out: Located, budget: list[int]) -> Any:
                                           f"a number of more than {MAX_DIGITS} digits" if too_long else
                                           exponent_too_far(str(node.value), value, MAX_DIGITS)))
         return None
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and "_" in node.value and \
+            not _GROUPED.fullmatch(node.value.lstrip("+-").split(".")[0]):
+        digits = node.value.replace("_", "")
+        out.diagnostics.append(Diagnostic(out.file, *out.values[path], Code.INVALID_VALUE, f"`{node.value}` groups "
+                                          f"its digits with `_` other than in threes, so the number meant is not "
+                                          f"clear (it reads as {digits}): write its digits without `_`, or in "
+                                          f"groups of three"))  # which digit is missing or extra: no guess
+        return None
     return value
+
+
+_GROUPED = re.compile(r"[0-9]{1,3}(?:_[0-9]{3})*")
+"""The whole part of a number grouped with `_` in threes (``3_500_000``), as a rule file may write one."""
 
 
 def _scalar(node: Any) -> Any:
