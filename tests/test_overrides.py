@@ -844,27 +844,21 @@ def test_a_ten_digit_number_is_refused_in_a_rule_file_as_in_a_what_if(rules_copy
     assert "a number of ten digits or more" in diagnostics[0].message and "4182010045" not in str(diagnostics[0])
 
 
-def test_an_unlikely_amount_names_the_middle_amount_in_whole_rupiah(tmp_path: Path,
+@pytest.mark.parametrize(("written", "said"), [
+    ("47983120", "`amount` of row `3215` of `table.minimum_wage` is 47983120, over five times the table's middle "
+     "amount ("),
+    ("0", "`amount` of row `3215` of `table.minimum_wage` is 0, under a fifth of the table's middle amount (")])
+def test_an_unlikely_amount_names_the_middle_amount_in_whole_rupiah(tmp_path: Path, written: str, said: str,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    """The median of amounts with decimals (`4223999.295`) is no account number to hide: said as whole rupiah."""
-    table = (ROOT / "rules" / "tables" / "minimum-wage-2022.csv").read_text("utf-8").replace("4798312", "47983120")
-    (tmp_path / "mw.csv").write_text(table, "utf-8")
+    """The median of amounts with decimals (`4223999.295`) is no account number to hide: said as whole rupiah. A
+    row's amount left at 0 reads as no minimum wage above the ceiling: warned, as a digit too few is."""
+    table = (ROOT / "rules" / "tables" / "minimum-wage-2022.csv").read_text("utf-8")
+    (tmp_path / "mw.csv").write_text(table.replace(",4798312,", f",{written},"), "utf-8")
     assert main(["evaluate", "bsu-2022", str(ROOT / "examples" / "members.jsonl"), "--table",
                  f"minimum_wage={tmp_path / 'mw.csv'}"]) == 0
     err = capsys.readouterr().err
-    assert "is 47983120, over five times the table's middle amount (" in err and "digits>)" not in err
-
-
-def test_a_minimum_wage_of_0_is_warned_as_a_figure_not_filled_in(tmp_path: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    """A row's amount left at 0 reads as no minimum wage above the ceiling: warned, as a digit too few is."""
-    table = (ROOT / "rules" / "tables" / "minimum-wage-2022.csv").read_text("utf-8").replace(",4798312,", ",0,")
-    (tmp_path / "mw.csv").write_text(table, "utf-8")
-    assert main(["evaluate", "bsu-2022", str(ROOT / "examples" / "members.jsonl"), "--table",
-                 f"minimum_wage={tmp_path / 'mw.csv'}"]) == 0
-    err = capsys.readouterr().err
-    assert "`amount` of row `3215` of `table.minimum_wage` is 0, under a fifth of the table's middle amount (" in err
-    assert "a figure not filled in?" in err
+    assert said in err and "digits>)" not in err
+    assert ("a figure not filled in?" in err) == (written == "0")
 
 
 PPKM_WORKER = {**SITI, "nik": "1171014107900001", "work_regency_code": "1171",  # Kota Banda Aceh, not listed
