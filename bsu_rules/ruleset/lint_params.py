@@ -221,31 +221,37 @@ class ParamLint:
         """A text compared with a code (``==``, ``!=``, ``in [...]``) that the code can never be: not of its shape
         (``province(member.work_regency_code) == "1"``, a province code being two digits), or four digits that
         name no regency or city of Kemendagri (``member.work_regency_code == "3299"``). The comparison is then
-        the same for every member, so a channel or a criterion written with it never does what it says."""
-        folder, places = Folder(self.rs), None
+        the same for every member, so a channel or a criterion written with it never does what it says. An empty
+        text is not told: ``member.kpj != ""`` asks whether a value was written at all."""
+        folder, places = Folder(self.rs), dict[str, str]()
         for at, tree, rule in self._trees():
             for n in walk(tree):
                 if not isinstance(n, Binary) or n.op not in ("in", "not in", "==", "!="):
                     continue
-                pairs = [(n.left, item) for item in (n.right.items if isinstance(n.right, ListLit) else [])] \
-                    if n.op in ("in", "not in") else [(n.left, n.right), (n.right, n.left)]
-                for coded, lit in pairs:
-                    if not isinstance(lit, Lit) or not isinstance(lit.value, str) or not lit.value or \
-                            isinstance(coded, Lit) or (shape := folder.key_shape(coded)) is None:  # "": a blank
+                sides = ([(n.left, n.right.items)] if isinstance(n.right, ListLit) else []) \
+                    if n.op in ("in", "not in") else [(n.left, [n.right]), (n.right, [n.left])]
+                for coded, items in sides:
+                    texts = [i for i in items if isinstance(i, Lit) and isinstance(i.value, str) and i.value]
+                    if not texts or isinstance(coded, Lit) or (shape := folder.key_shape(coded)) is None:
                         continue
-                    why = None
-                    if any(test(c) for _, test in shape for c in KNOWN):  # a regency code: one Kemendagri names
-                        places = dict(places_of(self.rs) or {}) if places is None else places
-                        why = unknown_code(lit.value, "", places)
-                    if why is not None:
-                        self.warn(at, Code.UNKNOWN_VALUE, f'"{lit.value}", compared with `{unparse(coded)}`, '
-                                  f"{why[0].replace('the row never applies', 'the comparison never holds')}",
-                                  rule, offset=lit.start, severity=Severity.ERROR, suggestion=why[1])
-                    elif not any(test(lit.value) for _, test in shape):
-                        compared = f"{unparse(n.left)} {n.op} {unparse(n.right)}"
-                        self.warn(at, Code.UNKNOWN_VALUE, f'"{printable(lit.value)}" is never a value of '
-                                  f"`{unparse(coded)}` ({'; '.join(d for d, _ in shape)}): `{compared}` is the same "
-                                  "for every member", rule, offset=lit.start, severity=Severity.ERROR)
+                    if by_code := any(test(c) for _, test in shape for c in KNOWN):  # a regency code Kemendagri names
+                        places = places or dict(places_of(self.rs) or {})
+                    for lit in texts:
+                        self._code_compared(at, rule, n, coded, lit, shape, places if by_code else None)
+
+    def _code_compared(self, at: Where, rule: str | None, n: Binary, coded: Node, lit: Lit, shape: Shape,
+                       places: dict[str, str] | None) -> None:
+        """``codes`` of one text ``lit`` compared with ``coded`` (of ``shape``; a regency code where ``places``)."""
+        text = str(lit.value)
+        if places is not None and (why := unknown_code(text, "", places)) is not None:
+            self.warn(at, Code.UNKNOWN_VALUE, f'"{text}", compared with `{unparse(coded)}`, '
+                      f"{why[0].replace('the row never applies', 'the comparison never holds')}",
+                      rule, offset=lit.start, severity=Severity.ERROR, suggestion=why[1])
+        elif not any(test(text) for _, test in shape):
+            compared = f"{unparse(n.left)} {n.op} {unparse(n.right)}"
+            self.warn(at, Code.UNKNOWN_VALUE, f'"{printable(text)}" is never a value of `{unparse(coded)}` '
+                      f"({'; '.join(d for d, _ in shape)}): `{compared}` is the same for every member", rule,
+                      offset=lit.start, severity=Severity.ERROR)
 
     def _province_only_row(self, table: str, key: str, rule: str | None, rows: dict[str, tuple[int, int]],
                            names: dict[int, tuple[str, int]]) -> Diagnostic:
