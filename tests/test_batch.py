@@ -924,6 +924,24 @@ def test_an_interrupted_run_writes_nothing_and_says_what_it_did(population: dict
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_run_interrupted_while_its_first_chunk_is_decided_says_so(population: dict[str, Any], tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Parquet file's first chunks are decided before a row is counted: a Ctrl-C then said "after 0 rows: 0 read
+    = 0 decided + 0 rejected so far", seconds into a run whose progress line had counted rows read."""
+    from bsu_rules.evaluators.columnar import ColumnarPlan
+
+    def interrupted(*a: Any, **k: Any) -> Any:
+        raise KeyboardInterrupt
+    monkeypatch.setattr(ColumnarPlan, "decide", interrupted)
+    out = tmp_path / "d.parquet"
+    assert main(["batch", "bsu-2022", str(population["folder"] / "m.parquet"), "--out", str(out), "--quiet"]) == 130
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "bsu-rules: interrupted while the first chunk was being decided, before any row was counted; nothing was "
+        f"written at {out}")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_signal_while_a_text_input_is_read_stops_the_run_at_the_next_chunk(
         population: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:

@@ -275,9 +275,11 @@ class Counts:
 
     def so_far(self) -> str:
         """What an interrupted run had done: how many rows it had read while none was decided yet
-        (a text input is parsed whole first), else the count line so far."""
+        (a text input is parsed whole first), that it was deciding the first chunk, else the count line so far."""
         if self.spooled is not None and self.read == 0:
             return f"while reading the input: {self.spooled} rows read, none decided yet"
+        if self.read == 0:  # a Parquet file's first chunks are being decided
+            return "while the first chunk was being decided, before any row was counted"
         return f"after {self.read} rows: {self.line()} so far"
 
 
