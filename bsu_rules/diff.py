@@ -98,9 +98,8 @@ def compare(old: RuleSet, new: RuleSet, old_on: date | None = None, new_on: date
     old_day, new_day = decision_dates(old, new, old_on, new_on)
     check_on(old, old_day)
     check_on(new, new_day)
-    written = [getattr(rs, "base", None) or rs for rs in (old, new)]  # a what-if's overrides are warned of as given
     report = {"old": _side(old, old_day), "new": _side(new, new_day),
-              "warnings": _unversioned(old, new) + list(lowered_below_partial(*written)),
+              "warnings": _unversioned(old, new) + list(lowered_below_partial(old, new)),
               "metadata": _metadata(old, new), "parameters": _parameters(old, new, old_day, new_day),
               "tables": _tables(old, new), "facts": _facts(old, new), "rules": _rules(old, new, old_day, new_day),
               "glossary": _glossary(old, new)}

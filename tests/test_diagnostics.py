@@ -367,6 +367,8 @@ PLAIN = [
      "31/07/2022\n", "2022-07-31", "`31/07/2022`: dates are written YYYY-MM-DD (2022-07-31)"),
     ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= 3_500_000 or", None, "3500000",
      "`3_500_000`: numbers are written with digits only (3500000)"),
+    ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= 3_500_00 or", None, None,
+     "`3_500_00`: numbers are written with digits only (350000)"),  # a digit left out: no number to guess
     # what another language, a word processor or a keyboard writes, in the rule file's own words
     ("syntax", "fact.wage <= param.wage_ceiling or", "fact.wage <= param.wage_ceiling atau", "atau ((fact", "or",
      "unexpected `atau`: the rule language writes `or`"),

@@ -14,6 +14,7 @@ from bsu_rules.cli import main
 from bsu_rules.diff import compare, decision_dates, flips
 from bsu_rules.members.files import read_records
 from bsu_rules.ruleset.loader import bundled_rules, load_ruleset
+from bsu_rules.ruleset.overrides import reform_of
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMBERS = str(ROOT / "examples" / "members.jsonl")
@@ -168,6 +169,8 @@ def test_a_ceiling_lowered_below_its_partial_table_s_rows_is_warned_as_set_would
                              "partial table"), warned
     assert "list its rows down to 3000000, or say `unlisted: unknown` of it" in warned
     assert not [w for w in compare(load_ruleset(new), old)["warnings"] if "lowered" in w]  # raised: nothing missed
+    restored = reform_of(load_ruleset(new), ["wage_ceiling=3500000"], [])  # the file's 3000000 not what is read
+    assert not [w for w in compare(old, restored)["warnings"] if "lowered" in w]
     text = new.read_text("utf-8")
     new.write_text(text.replace("    partial: true\n", "    partial: true\n    unlisted: unknown\n", 1), "utf-8")
     assert not [w for w in compare(old, load_ruleset(new))["warnings"] if "lowered" in w]

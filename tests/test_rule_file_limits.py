@@ -164,6 +164,18 @@ def test_a_number_grouped_with_underscores_other_than_in_threes_is_refused(rules
                          "or in groups of three")]
 
 
+@pytest.mark.parametrize(("old", "new", "said"), [
+    ("as_of: 2022-07-31", "as_of: 2022_07_31", "`2022_07_31` is read as a number, not a date: a date is written with "
+     "`-` (2022-07-31)"),
+    ("value: 3500000", "value: 1_000_000e3", None)])
+def test_a_date_written_with_underscores_is_told_the_date_and_an_exponent_is_no_group(
+        rules_copy: Path, old: str, new: str, said: str | None) -> None:
+    ruleset, diagnostics = check_file(_replace(rules_copy, old, new))
+    assert ruleset is None
+    told = [d.message for d in diagnostics if d.message.startswith(f"`{new.split(': ')[1]}`")]
+    assert told == ([said] if said else []) and diagnostics
+
+
 def test_a_number_grouped_with_underscores_in_threes_is_read(rules_copy: Path) -> None:
     ruleset, _ = check_file(_replace(rules_copy, "value: 3500000", "value: 3_500_000"))
     assert ruleset is not None and ruleset.model.parameters["wage_ceiling"].value == 3500000

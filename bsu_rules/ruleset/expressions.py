@@ -308,7 +308,8 @@ def _describe(exc: UnexpectedInput, text: str) -> tuple[str, str | None]:
             return f"unexpected `{value}`: comparisons are not chained; write two joined by `and`", first
         if (grouped := next((m for m in _UNDERSCORED.finditer(text) if m.start() <= at <= m.end()), None)) is not None:
             digits = grouped.group().replace("_", "")
-            return f"`{grouped.group()}`: numbers are written with digits only ({digits})", digits
+            meant = digits if re.fullmatch(r"[0-9]{1,3}(?:_[0-9]{3})*", grouped.group()) else None  # 3_500_00: none
+            return f"`{grouped.group()}`: numbers are written with digits only ({digits})", meant
         return f"unexpected {value!r}", None
     return "cannot parse the expression", None
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from bsu_rules.catalogue.areas import PROVINCE_ONLY, regency_provinces
+from bsu_rules.catalogue.areas import PROVINCE_ONLY
 from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.errors import Code
 from bsu_rules.members.redact import hide_identifiers, printable
@@ -234,20 +234,22 @@ class ParamLint:
                     texts = [i for i in items if isinstance(i, Lit) and isinstance(i.value, str) and i.value]
                     if not texts or isinstance(coded, Lit) or (shape := folder.key_shape(coded)) is None:
                         continue
-                    if by_code := any(test(c) for _, test in shape for c in KNOWN):  # a regency code Kemendagri names
-                        places = places or dict(places_of(self.rs) or {})
                     for lit in texts:
-                        self._code_compared(at, rule, n, coded, lit, shape, places if by_code else None)
+                        if not any(test(str(lit.value)) for _, test in shape):
+                            places = places or dict(places_of(self.rs) or {})
+                            self._code_compared(at, rule, n, coded, lit, shape, places)
 
     def _code_compared(self, at: Where, rule: str | None, n: Binary, coded: Node, lit: Lit, shape: Shape,
-                       places: dict[str, str] | None) -> None:
-        """``codes`` of one text ``lit`` compared with ``coded`` (of ``shape``; a regency code where ``places``)."""
+                       places: dict[str, str]) -> None:
+        """``codes`` of one text ``lit`` compared with ``coded``, which ``shape`` says it can never be: four digits
+        naming no place where ``coded`` is a regency code (the codes meant suggested), else of another shape."""
         text = str(lit.value)
-        if places is not None and (why := unknown_code(text, "", places)) is not None:
+        regency = any(test(c) for _, test in shape for c in KNOWN)
+        if regency and (why := unknown_code(text, "", places)) is not None:
             self.warn(at, Code.UNKNOWN_VALUE, f'"{text}", compared with `{unparse(coded)}`, '
                       f"{why[0].replace('the row never applies', 'the comparison never holds')}",
                       rule, offset=lit.start, severity=Severity.ERROR, suggestion=why[1])
-        elif not any(test(text) for _, test in shape):
+        else:
             compared = f"{unparse(n.left)} {n.op} {unparse(n.right)}"
             self.warn(at, Code.UNKNOWN_VALUE, f'"{printable(text)}" is never a value of `{unparse(coded)}` '
                       f"({'; '.join(d for d, _ in shape)}): `{compared}` is the same for every member", rule,
@@ -262,13 +264,11 @@ class ParamLint:
         file = str(self.rs.path.parent / self.rs.tables[table].ref.file) if key in rows else self.loc.file
         place = hide_identifiers(names.get(line, ("", 0))[0][:80]) if key in rows else ""
         keys, province = self.rs.tables[table].keys, key[:2]
-        read = "no lookup reads it" if province in regency_provinces(keys) else \
-            "only a record that names no regency reads it"
         lacks = "" if province in keys else ", which the table lacks"
         return Diagnostic(file, line, col, "unmatchable-key", f"key `{key}` of `table.{table}` is a province's code "
-                          f"and 00 ({place + ' ' if place else ''}without a regency): {read}; a record of a regency "
-                          f"of the province with no row of its own reads the province's row, `{province}`{lacks}",
-                          Severity.WARNING, rule, None if province in keys else province)
+                          f"and 00 ({place + ' ' if place else ''}without a regency): a record of a regency of the "
+                          f"province with no row of its own reads the province's row, `{province}`{lacks}, never "
+                          "this one", Severity.WARNING, rule, None if province in keys else province)
 
     def rows_told(self, table: str, found: list[Diagnostic], what: str) -> None:
         """A finding about rows of a table, each at its line up to ``ROWS_TOLD`` of them, the rest counted in one

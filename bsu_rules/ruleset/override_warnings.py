@@ -84,12 +84,14 @@ def below_partial_table(base: RuleSet, model: RuleFile, overrides: list[Override
 
 def lowered_below_partial(baseline: RuleSet, reform: RuleSet) -> tuple[Warned, ...]:
     """``below_partial_table`` for a rule file edited rather than overridden: a number ``reform`` gives below
-    every value ``baseline`` gives it, compared with a partial table whose rows the edit left as they were."""
+    every value ``baseline`` gives it, compared with a partial table whose rows the edit left as they were. A
+    number the reform's own overrides set is warned of as ``--set`` gives it, not here."""
     out: list[Warned] = []
+    given = {o.name for o in getattr(reform, "given", ())}
     for name, param in sorted(reform.model.parameters.items()):
         values = [param.value] if param.values is None else list(param.values.values())
         value = min(filter(_number, values), default=None)
-        if name not in baseline.model.parameters or value is None:
+        if name not in baseline.model.parameters or name in given or value is None:
             continue
         for lowest, table, how in _below_partial(baseline, name, value, reform.tables, reform):
             out.append(Warned(

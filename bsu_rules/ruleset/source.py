@@ -392,18 +392,22 @@ def _convert(node: Any, path: Path, out: Located, budget: list[int]) -> Any:
                                           exponent_too_far(str(node.value), value, MAX_DIGITS)))
         return None
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and "_" in node.value and \
-            not _GROUPED.fullmatch(node.value.lstrip("+-").split(".")[0]):
-        digits = node.value.replace("_", "")
-        out.diagnostics.append(Diagnostic(out.file, *out.values[path], Code.INVALID_VALUE, f"`{node.value}` groups "
-                                          f"its digits with `_` other than in threes, so the number meant is not "
-                                          f"clear (it reads as {digits}): write its digits without `_`, or in "
-                                          f"groups of three"))  # which digit is missing or extra: no guess
+            not _GROUPED.fullmatch(re.split(r"[.eE]", node.value.lstrip("+-"))[0]):
+        digits, dated = node.value.replace("_", ""), _DATED.fullmatch(node.value)
+        out.diagnostics.append(Diagnostic(
+            out.file, *out.values[path], Code.INVALID_VALUE,
+            f"`{node.value}` is read as a number, not a date: a date is written with `-` ({dated[0].replace('_', '-')})"
+            if dated else f"`{node.value}` groups its digits with `_` other than in threes, so the number meant is "
+            f"not clear (it reads as {digits}): write its digits without `_`, or in groups of three",
+            suggestion=dated[0].replace("_", "-") if dated else None))  # which digit is missing or extra: no guess
         return None
     return value
 
 
 _GROUPED = re.compile(r"[0-9]{1,3}(?:_[0-9]{3})*")
 """The whole part of a number grouped with `_` in threes (``3_500_000``), as a rule file may write one."""
+_DATED = re.compile(r"[0-9]{4}_[0-9]{2}(?:_[0-9]{2})?")
+"""A date or month written with `_` for `-` (``2025_04_30``), which YAML reads as a number."""
 
 
 def _scalar(node: Any) -> Any:
