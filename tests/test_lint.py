@@ -682,7 +682,10 @@ def test_a_province_s_row_keyed_with_its_code_and_00_is_told_its_province_code(t
      'member', None),
     ('member.work_regency_code in ["3204", "3299"]', '"3299", compared with `member.work_regency_code`, names no '
      "regency or city in Kemendagri's list of codes", "3209"),
-    ('member.work_regency_code == "32"', '"32" is never a value of `member.work_regency_code`', None)])
+    ('member.work_regency_code == "32"', '"32" is never a value of `member.work_regency_code`', None),
+    ('province(member.work_regency_code) in ["11", "99"]', '"99", compared with `province(member.work_regency_code)`, '
+     "names no province in Kemendagri's list of codes (11 to 96): no record carries it, so the comparison never "
+     "holds; the closest are 19, 91, 92", "19")])
 def test_a_code_compared_with_a_text_it_can_never_be_is_refused(tmp_path: Path, written: str, said: str,
                                                                meant: str | None) -> None:
     """A channel or criterion comparing a code with a text of another shape (a province's code with "1", a
@@ -704,7 +707,7 @@ def test_a_code_compared_with_a_text_it_can_never_be_is_refused(tmp_path: Path, 
 
 @pytest.mark.parametrize("written", ['member.kpj != "1234"', 'member.bank_account.number == "0001"',
                                      'member.work_regency_code == "3100"', 'province(member.work_regency_code) == "31"',
-                                     'member.employer.sector in ["C", "F"]', 'member.kpj != ""'])
+                                     'member.employer.sector in ["C", "F"]', 'member.kpj != ""', 'member.kpj == "10"'])
 def test_a_code_compared_with_a_text_it_can_be_is_not_told(tmp_path: Path, written: str) -> None:
     """Four digits compared with a KPJ or an account number are no regency code to look up in Kemendagri's list."""
     shutil.copytree(bundled_rules(), tmp_path / "rules")

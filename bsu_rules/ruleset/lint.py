@@ -50,7 +50,7 @@ Each finding has a stable code, the narrowest location known and, where one appl
   ``20222``): no receipt is for it (``received_by``, in or before it, matches none before 2000 and every one
   after 2100). An error: a text compared with a code that the code can never be, not of its shape
   (``province(member.work_regency_code) == "1"``) or four digits Kemendagri names no place by (``"3299"``, the
-  closest codes suggested): the comparison is the same for every member.
+  closest codes suggested), or two that name no province (``"99"``): the comparison is the same for every member.
 - ``stale-title``: a criterion's title stating an amount, a count of months or days or a date the rule
   set does not hold (``stale.py``).
 - ``stale-benefit``: a benefit whose own ``source`` states it as a monthly amount times a count of months

@@ -238,6 +238,12 @@ class ParamLint:
                         if not any(test(str(lit.value)) for _, test in shape):
                             places = places or dict(places_of(self.rs) or {})
                             self._code_compared(at, rule, n, coded, lit, shape, places)
+                        elif (meant := _no_province(str(lit.value), shape)) is not None:
+                            self.warn(at, Code.UNKNOWN_VALUE, f'"{lit.value}", compared with `{unparse(coded)}`, names '
+                                      "no province in Kemendagri's list of codes (11 to 96): no record carries it, so "
+                                      "the comparison never holds" + (f"; the closest are {', '.join(meant)}" * bool(
+                                          meant)), rule, offset=lit.start, severity=Severity.ERROR,
+                                      suggestion=meant[0] if meant else None)
 
     def _code_compared(self, at: Where, rule: str | None, n: Binary, coded: Node, lit: Lit, shape: Shape,
                        places: dict[str, str]) -> None:
@@ -372,6 +378,20 @@ def partial_comparisons(rs: RuleSet) -> dict[str, list[tuple[str, str]]]:
                             found = out.setdefault(param.parts[1], [])
                             found += [compared] if compared not in found else []
     return out
+
+
+_PROVINCES = frozenset(code[:2] for code in KNOWN)
+"""Kemendagri's province codes, the first two digits of its regency codes (11 Aceh to 96 Papua Barat Daya)."""
+
+
+def _no_province(text: str, shape: Shape) -> list[str] | None:
+    """The province codes closest to ``text`` (one digit off), where it is two digits that name no province and
+    ``shape`` is a province code's (``province(...)``: two digits, not a KPJ's any number of them); None else."""
+    if len(text) != 2 or not text.isdigit() or text in _PROVINCES or \
+            not any(test(code) for _, test in shape for code in _PROVINCES) or \
+            any(test(other) for _, test in shape for other in ("1", "111", "3273")):  # another field's digits
+        return None
+    return sorted(c for c in _PROVINCES if sum(a != b for a, b in zip(c, text, strict=True)) == 1)[:3]
 
 
 def _province_only(key: str) -> bool:
