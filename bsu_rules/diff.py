@@ -30,9 +30,10 @@ from bsu_rules.members.decode import BadRecord
 from bsu_rules.ruleset.expressions import parse, unparse
 from bsu_rules.ruleset.files import TABLE_LIMIT, UnsafePath, read_limited
 from bsu_rules.ruleset.model import RuleSet
-from bsu_rules.ruleset.override_warnings import lowered_below_partial
+from bsu_rules.ruleset.override_warnings import lowered_below_partial, unread_on
 from bsu_rules.ruleset.schema import Parameter, Rule, Text, Window
 from bsu_rules.ruleset.tables import Table
+from bsu_rules.ruleset.warned import Warned
 
 Json = dict[str, Any]
 
@@ -99,7 +100,8 @@ def compare(old: RuleSet, new: RuleSet, old_on: date | None = None, new_on: date
     check_on(old, old_day)
     check_on(new, new_day)
     report = {"old": _side(old, old_day), "new": _side(new, new_day),
-              "warnings": _unversioned(old, new) + list(lowered_below_partial(old, new)),
+              "warnings": _unversioned(old, new) + list(lowered_below_partial(old, new)) +
+              _read_later(old, old_day, new, new_day),
               "metadata": _metadata(old, new), "parameters": _parameters(old, new, old_day, new_day),
               "tables": _tables(old, new), "facts": _facts(old, new), "rules": _rules(old, new, old_day, new_day),
               "glossary": _glossary(old, new)}
@@ -116,6 +118,13 @@ def _unversioned(old: RuleSet, new: RuleSet) -> list[str]:
         return []  # the same, or told apart by their version, or a what-if (named by its overrides)
     return [f"the two rule sets differ but both are {old.id} {old.version}: give the changed one a new `version`, "
             "so that the decisions of each are told apart by more than their sha256"]
+
+
+def _read_later(old: RuleSet, old_day: date, new: RuleSet, new_day: date) -> list[str]:
+    """Each side's ``as_of`` (or dated override) after the date it is read on (``unread_on``), named by its side."""
+    return [Warned(f"{side}: {w}", w.kind, w.indonesian and f"{side}: {w.indonesian}")
+            for side, rs, day, option in (("old", old, old_day, "--old-on"), ("new", new, new_day, "--new-on"))
+            for w in unread_on(rs, day, option)]
 
 
 SECTIONS = ("metadata", "parameters", "tables", "facts", "rules", "glossary")

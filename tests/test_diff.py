@@ -180,6 +180,18 @@ def test_a_ceiling_lowered_below_its_partial_table_s_rows_is_warned_as_set_would
     assert not [w for w in compare(old, load_ruleset(new))["warnings"] if "lowered" in w]
 
 
+def test_an_as_of_after_the_decision_date_is_warned_by_diff_as_by_evaluate(tmp_path: Path) -> None:
+    """`evaluate`, `batch` and `impact` warned of an as_of after `--on`; `diff` said nothing of it."""
+    shutil.copytree(bundled_rules(), tmp_path / "rules")
+    path = tmp_path / "rules" / "bsu-2022.yaml"
+    path.write_text(path.read_text("utf-8").replace("\nas_of: 2022-07-31", "\nas_of: 2022-10-31", 1), "utf-8")
+    warned = compare(load_ruleset("bsu-2022"), load_ruleset(path), new_on=date(2022, 9, 10))["warnings"]
+    assert [w for w in warned if "decision date" in w] == [
+        "new: the rule file's as_of 2022-10-31 is after the decision date 2022-09-10: the data are read as at a day "
+        "after the decision (payments not yet made on 2022-09-10 count); give an as_of on or before 2022-09-10, or "
+        "--new-on 2022-10-31"]
+
+
 ADDED = """
   - id: not-kab-bandung
     require: member.work_regency_code != "3204"

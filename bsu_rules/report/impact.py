@@ -87,7 +87,8 @@ def impact(reform: RuleSet, source: str | Path, *, on: date | None = None, basel
             old, new = as_written(baseline), as_written(reform)
             compared = compare(old, new, baseline_on, day)
             report["change_summary"] = summary(compared, old, new)
-            unversioned = compared["warnings"]  # a version not bumped: carried with the other warnings
+            unversioned = [w for w in compared["warnings"]  # a version not bumped, a number lowered: carried with
+                           if getattr(w, "kind", None) not in ("data-date", "unread")]  # the others (each side's: told)
             diff = render_text(compared)
             diff = diff[diff.index("") + 1:]  # the changes, after the two sides and any warning
             report["changes"] = [line for line in diff if not line.endswith(": no change")]
