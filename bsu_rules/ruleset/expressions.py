@@ -16,6 +16,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from bsu_rules.ruleset.grammar import parser
 from bsu_rules.ruleset.spelling import (
     GROUPED,
+    GROUPED_IN_THREES,
     amount_in_words,
     as_date,
     digits_only,
@@ -308,7 +309,7 @@ def _describe(exc: UnexpectedInput, text: str) -> tuple[str, str | None]:
             return f"unexpected `{value}`: comparisons are not chained; write two joined by `and`", first
         if (grouped := next((m for m in _UNDERSCORED.finditer(text) if m.start() <= at <= m.end()), None)) is not None:
             digits = grouped.group().replace("_", "")
-            meant = digits if re.fullmatch(r"[0-9]{1,3}(?:_[0-9]{3})*", grouped.group()) else None  # 3_500_00: none
+            meant = digits if GROUPED_IN_THREES.fullmatch(grouped.group()) else None  # 3_500_00: no guess
             return f"`{grouped.group()}`: numbers are written with digits only ({digits})", meant
         return f"unexpected {value!r}", None
     return "cannot parse the expression", None

@@ -16,6 +16,7 @@ from bsu_rules.catalogue.areas import PROVINCE_ONLY
 from bsu_rules.catalogue.calendar import month_end
 from bsu_rules.errors import Code
 from bsu_rules.members.redact import hide_identifiers, printable
+from bsu_rules.regencies import REGENCIES
 from bsu_rules.ruleset.checker import PLACEHOLDER
 from bsu_rules.ruleset.diagnostics import Diagnostic, Severity, nearest
 from bsu_rules.ruleset.expressions import Binary, Call, Cond, ListLit, Lit, Name, Node, unparse, walk
@@ -380,8 +381,8 @@ def partial_comparisons(rs: RuleSet) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-_PROVINCES = frozenset(code[:2] for code in KNOWN)
-"""Kemendagri's province codes, the first two digits of its regency codes (11 Aceh to 96 Papua Barat Daya)."""
+_PROVINCES = frozenset(REGENCIES)
+"""Kemendagri's province codes (11 Aceh to 96 Papua Barat Daya)."""
 
 
 def _no_province(text: str, shape: Shape) -> list[str] | None:

@@ -31,7 +31,7 @@ from bsu_rules.errors import Code, Diagnostic
 from bsu_rules.members.raw import wide_encoding
 from bsu_rules.members.redact import hide_identifiers
 from bsu_rules.ruleset.layout import explain, negated, tag_problem
-from bsu_rules.ruleset.spelling import exponent_too_far
+from bsu_rules.ruleset.spelling import GROUPED_IN_THREES, exponent_too_far
 
 Path = tuple[str | int, ...]
 
@@ -392,7 +392,7 @@ def _convert(node: Any, path: Path, out: Located, budget: list[int]) -> Any:
                                           exponent_too_far(str(node.value), value, MAX_DIGITS)))
         return None
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and "_" in node.value and \
-            not _GROUPED.fullmatch(re.split(r"[.eE]", node.value.lstrip("+-"))[0]):
+            not GROUPED_IN_THREES.fullmatch(re.split(r"[.eE]", node.value.lstrip("+-"))[0]):
         digits, dated = node.value.replace("_", ""), _DATED.fullmatch(node.value)
         out.diagnostics.append(Diagnostic(
             out.file, *out.values[path], Code.INVALID_VALUE,
@@ -404,8 +404,6 @@ def _convert(node: Any, path: Path, out: Located, budget: list[int]) -> Any:
     return value
 
 
-_GROUPED = re.compile(r"[0-9]{1,3}(?:_[0-9]{3})*")
-"""The whole part of a number grouped with `_` in threes (``3_500_000``), as a rule file may write one."""
 _DATED = re.compile(r"[0-9]{4}_[0-9]{2}(?:_[0-9]{2})?")
 """A date or month written with `_` for `-` (``2025_04_30``), which YAML reads as a number."""
 

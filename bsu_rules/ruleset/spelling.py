@@ -14,6 +14,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+GROUPED_IN_THREES = re.compile(r"[0-9]{1,3}(?:_[0-9]{3})*")
+"""Digits grouped with `_` in threes (``3_500_000``): a grouping that leaves no digit in doubt."""
+
 GROUPED = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}(,[0-9]{3})+")
 """A number written with thousands separators (``3.500.000``, ``3,500,000``): a mistyped number."""
 _SPACED = re.compile(r"[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+")
