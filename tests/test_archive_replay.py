@@ -1527,3 +1527,28 @@ def test_a_pseudonymised_log_replayed_without_its_snapshot_says_once_what_it_nee
     assert main(["replay", str(log), "--archive", str(archive), "--seq", "3"]) == 1
     out = capsys.readouterr().out
     assert out.startswith("line 3 (seq 3) ") and re.search(r"the record with input hash [0-9a-f]{64} is needed", out)
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_a_lone_surrogate_an_edited_line_holds_is_reported_escaped_never_a_crash(
+        tmp_path: Path, archive: Path, capsys: pytest.CaptureFixture[str], form: str) -> None:
+    """A ``\\ud83d`` escape put into a logged value, or a ``\\ud800`` key into a line, is a damaged log (exit 1,
+    the line named), shown as its escape: standard output takes UTF-8 only, and a message quoting the character
+    itself stopped ``verify`` and ``replay`` with an internal error (exit 2) before they reported anything."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:3])
+    lines = log.read_bytes().split(b"\n")
+    lines[0] = lines[0].replace(b'"outcome":"', b'"outcome":"\\ud83d', 1)
+    lines[2] = lines[2].replace(b'"v":1', b'"v":1,"\\ud800":1', 1)
+    log.write_bytes(b"\n".join(lines))
+    assert main(["verify", str(log), "--format", form]) == 1
+    said = capsys.readouterr().out
+    assert "line 1" in said or '"line": 1' in said, said
+    assert main(["replay", str(log), "--archive", str(archive), "--format", form]) == 1
+    said = capsys.readouterr().out
+    assert "\\ud83d" in said and "\ud83d" not in said, said
+    lines[0] = lines[0].replace(b'"outcome":"\\ud83d', b'"outcome":"', 1)
+    log.write_bytes(b"\n".join(lines))
+    assert main(["verify", str(log), "--format", form]) == 1
+    said = capsys.readouterr().out
+    assert "\\ud800" in said and "\ud800" not in said and ("line 3" in said or '"line": 3' in said), said

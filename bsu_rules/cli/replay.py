@@ -111,7 +111,8 @@ def run(args: argparse.Namespace) -> int:
         not (args.nik and not seen)
     if args.format == "json":
         print(json.dumps({"ok": ok, "chain": str(chain), "summary": counts, "what_if": what_if, "notes": notes,
-                          "decisions": shown}, ensure_ascii=False, indent=2))
+                          "decisions": shown}, ensure_ascii=False, indent=2)
+              .encode("utf-8", "backslashreplace").decode("utf-8"))  # a lone surrogate an edited line holds: its escape
         return 0 if ok else 1
     for text in shown:
         print(text if isinstance(text, str) else "\n".join(text.said()))

@@ -238,7 +238,8 @@ def printable(text: str) -> str:
                    for c in text)
 
 
-_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})  # control and format characters, line and paragraph separators
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})  # control and format characters, lone surrogates, line and
+# paragraph separators
 
 
 _LEFT_OUT = re.compile(r"<([0-9]+) digits>")
