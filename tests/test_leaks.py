@@ -153,19 +153,43 @@ def test_a_nik_typed_as_the_bank_name_is_masked_where_the_decision_names_the_ban
     assert "3204" in json.dumps(decision.channel_values) and "0003" in json.dumps(decision.channel_values)
 
 
-def test_a_nik_typed_as_a_2020_bank_is_masked_in_the_channel_batch_writes(tmp_path: Path) -> None:
-    """2020 pays the bank as written: batch masks the channel as evaluate does."""
+@pytest.mark.parametrize("typed", ["3204125708940003", "32O412570894OOO3"])
+def test_a_nik_typed_as_a_2020_bank_is_masked_in_the_channel_batch_writes(tmp_path: Path, typed: str) -> None:
+    """2020 pays the bank as written: batch masks the channel as evaluate does (the letter O typed for 0 too)."""
     examples = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
     record = json.loads(examples.read_text("utf-8").splitlines()[0])
     months = ("2020-04", "2020-05", "2020-06")
-    record |= {"registered_on": "2015-01-01", "bank_account": {**record["bank_account"], "bank": "3204125708940003"},
+    record |= {"registered_on": "2015-01-01", "bank_account": {**record["bank_account"], "bank": typed},
                "wages": [{"period": m, "amount": 3_000_000} for m in months],
                "contributions": [{"period": m, "amount": 100_000, "paid_on": f"{m}-10"} for m in months]}
     source = tmp_path / "m.jsonl"
     source.write_text(json.dumps(record) + "\n", "utf-8")
     assert main(["batch", "bsu-2020", str(source), "--out", str(tmp_path / "d.csv"), "--quiet"]) == 0
     written = (tmp_path / "d.csv").read_text("utf-8")
-    assert "3204********0003" in written and "3204125708940003" not in written
+    assert f"{typed[:4]}********{typed[12:]}" in written and typed not in written
+
+
+@pytest.mark.parametrize("typed", ["35O71OO1O19OOOO3", "32041257O8940003", "3204 1257 O894 OOO3",
+                                   "Bank 32o4l257o894ooo3"])
+def test_a_nik_typed_with_letters_for_digits_is_masked_as_one_typed_right(typed: str) -> None:
+    """A NIK typed into a bank's name with the letter O (or o, I, l) for the digit it looks like keeps no more of
+    itself than one typed with digits: the letters in a word of digits count as digits, and are hidden as they
+    are. It used to be shown whole, or with a letter O left among the hidden digits (``320*****O****003``)."""
+    import bsu_rules
+    from bsu_rules.explain import render_text
+
+    examples = Path(__file__).resolve().parents[1] / "examples" / "members.jsonl"
+    record = json.loads(examples.read_text("utf-8").splitlines()[0])
+    record["bank_account"] = {**record["bank_account"], "bank": typed}
+    ruleset = bsu_rules.load_ruleset("bsu-2022")
+    decision = bsu_rules.evaluate(ruleset, record, on="2022-09-05")
+    shown = [decision.to_json(), *(render_text(decision, ruleset, lang, "officer") for lang in ("id", "en"))]
+    digit_like = re.sub(r"[^0-9OoIl]", "", typed.removeprefix("Bank "))
+    for text in shown:
+        kept = re.sub(r"[^0-9OoIl*]", "", text)
+        assert digit_like not in kept and digit_like[:4] + "********" + digit_like[12:] in kept, text[:300]
+    for letters in ("BOOKOPIN", "Bank 1O Lollipop OIl"):  # words of letters, and a short word of digits: as typed
+        assert bsu_rules.decisions.mask_typed(letters) == letters
 
 
 def test_a_mask_hides_at_least_half_of_a_short_account_number() -> None:

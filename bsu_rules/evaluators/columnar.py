@@ -423,12 +423,15 @@ def _typed_masked(out: pa.Table) -> pa.Table:
     pays the bank as written), as the scalar evaluator masks it: only a channel with ten digits can
     hold one, and only such rows are looked at."""
     channel = out.column("channel")
-    digit = r"[\p{Nd}\p{No}]"  # what reads as a digit: ³ and ③ too
-    if not pc.any(pc.greater_equal(pc.count_substring_regex(pc.unique(channel), digit), 10)).as_py():
+
+    def may_hold(texts: Any) -> Any:  # ten digits, letters typed for one counted (O for 0), at least one a digit
+        digit, read = r"[\p{Nd}\p{No}]", r"[\p{Nd}\p{No}OoIl]"  # what reads as a digit: ³ and ③ too
+        return pc.and_(pc.greater_equal(pc.count_substring_regex(texts, read), 10),
+                       pc.greater(pc.count_substring_regex(texts, digit), 0))
+    if not pc.any(may_hold(pc.unique(channel))).as_py():
         return out  # each of the few channels looked at once
-    digits = pc.count_substring_regex(channel, digit)
-    masked = [v if v is None or n is None or n < 10 else mask_typed(v)
-              for v, n in zip(channel.to_pylist(), digits.to_pylist(), strict=True)]
+    masked = [mask_typed(v) if held else v
+              for v, held in zip(channel.to_pylist(), may_hold(channel).to_pylist(), strict=True)]
     return out.set_column(out.schema.get_field_index("channel"), "channel", pa.array(masked, pa.string()))
 
 

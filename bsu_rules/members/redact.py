@@ -386,20 +386,42 @@ def mask_typed(text: str) -> str:
     """``mask_identifiers``, and then, in text a person typed, the digits ``mask_nik`` would hide when
     ten or more are left however they are grouped (tabs, commas, other spaces, invisible
     characters) and however they are written (``³²⁰⁴``, ``③②⓪④``: what reads as a digit counts as
-    one): no bank or person name holds ten digits, a NIK or an account number does."""
-    if len(text) < 10 or (not _TEN_DIGITS.match(text) if text.isascii() else sum(map(str.isdigit, text)) < 10):
+    one, and so does a letter typed for the digit it looks like in a word of digits, ``35O7``): no bank
+    or person name holds ten digits, a NIK or an account number does."""
+    if len(text) < 10:
+        return text
+    view = _LOOKALIKE_RUN.sub(_as_digits, text) if _LOOKALIKE.search(text) else text
+    if not _TEN_DIGITS.match(view) if view.isascii() else sum(map(str.isdigit, view)) < 10:
         return text  # most names hold no digit: looked at once, in C
-    text = mask_identifiers(text)
-    return _hide_digits(text) if sum(map(str.isdigit, text)) >= 10 else text
+    masked = mask_identifiers(view)
+    if sum(map(str.isdigit, masked)) >= 10:
+        masked = _hide_digits(masked)
+    if view is text:
+        return masked
+    return "".join(typed if shown == read else shown for typed, read, shown in zip(text, view, masked, strict=True))
+
+
+_LOOKALIKE = re.compile(r"[0-9][OoIl]|[OoIl][0-9]")
+_LOOKALIKE_RUN = re.compile(r"\b[0-9OoIl]*[0-9][0-9OoIl]*\b")
+"""A word of ASCII digits with letters typed for the digits they look like (``35O71OO1O19OOOO3``), which
+``mask_typed`` reads as digits: a NIK typed so keeps no more of itself than one typed right."""
+_READ_AS = str.maketrans("OoIl", "0011")
+
+
+def _as_digits(found: re.Match[str]) -> str:
+    return found.group().translate(_READ_AS)
 
 
 def few_digits(text: str) -> bool:
-    """Whether ``text`` is ASCII with fewer than ten digits: ``mask_typed`` leaves it, and any part of it, as it is
-    (several texts, joined, looked at once)."""
+    """Whether ``text`` is ASCII with fewer than ten digits, letters that may have been typed for one counted as
+    one: ``mask_typed`` leaves it, and any part of it, as it is (several texts, joined, looked at once)."""
     if not text.isascii():
         return False
     raw = text.encode("ascii")
-    return len(raw) - len(raw.translate(None, b"0123456789")) < 10  # its digits counted in C
+    if len(raw) - len(raw.translate(None, b"0123456789OoIl")) < 10:  # counted in C
+        return True
+    read = _LOOKALIKE_RUN.sub(_as_digits, text).encode("ascii")
+    return len(read) - len(read.translate(None, b"0123456789")) < 10
 
 
 def mask_logged(text: str) -> str:
