@@ -1552,8 +1552,16 @@ def _eligible(edition: str) -> tuple[RuleSet, date, dict[str, object]]:
     ("bsu-2022", {"number": ""}, "pembayaran tunai melalui kantor PT Pos Indonesia, karena tidak ada nomor rekening "
      "yang tercatat", "cash at a PT Pos Indonesia office, because no account number is on record"),
     ("bsu-2022", {"bank": "BCA"}, "pembayaran tunai melalui kantor PT Pos Indonesia, karena bank yang tercatat, "
-     "“BCA”, tidak dikenali sebagai bank penyalur milik negara (Himbara)", "cash at a PT Pos Indonesia office, "
-     "because the bank on record, “BCA”, is not recognised as one of the state-owned banks (Himbara) that pay out"),
+     "“BCA”, bukan bank penyalur milik negara (Himbara)", "cash at a PT Pos Indonesia office, "
+     "because the bank on record, “BCA”, is not one of the state-owned banks (Himbara) that pay out"),
+    ("bsu-2021", {"bank": "Bank Syariah Indonesia"}, "rekening yang dibukakan secara kolektif bagi pekerja, karena "
+     "bank yang tercatat, “Bank Syariah Indonesia”, bukan bank penyalur milik negara (Himbara)", "an account opened "
+     "collectively for the worker, because the bank on record, “Bank Syariah Indonesia”, is not one of the "
+     "state-owned banks (Himbara) that pay out"),  # a bank the table knows: not said to be unrecognised
+    ("bsu-2022", {"bank": "Bank Jago Digital"}, "pembayaran tunai melalui kantor PT Pos Indonesia, karena bank yang "
+     "tercatat, “Bank Jago Digital”, tidak dikenali sebagai bank penyalur milik negara (Himbara)", "cash at a PT Pos "
+     "Indonesia office, because the bank on record, “Bank Jago Digital”, is not recognised as one of the state-owned "
+     "banks (Himbara) that pay out"),
     ("bsu-2022", {"aceh": True}, "rekening Bank Syariah Indonesia (BSI), karena peserta bekerja di Aceh; bank yang "
      "tercatat: “BRI”", "an account at Bank Syariah Indonesia (BSI), because the participant works in Aceh; bank on "
      "record: “BRI”"),

@@ -204,8 +204,15 @@ class Context:
         if bank == "":  # the rules read no bank: the record has no account number
             return w["no_number"]
         state = read.get("param.state_banks")
-        return w["not_state"].format(self.quote(shown)) if isinstance(state, list) and bank not in state else \
-            w["bank_read"].format(self.quote(shown))
+        if not isinstance(state, list) or bank in state:
+            return w["bank_read"].format(self.quote(shown))
+        # a bank a table names (BCA, BSI): known, and not a state bank; any other name: not recognised as one
+        return w["other_bank" if self.known_bank(bank) else "not_state"].format(self.quote(shown))
+
+    def known_bank(self, bank: object) -> bool:
+        """Whether ``bank`` is a bank a table of the rule set names as a value (a canonical code of its bank table)."""
+        return self.rs is not None and isinstance(bank, str) and any(
+            t.values is not None and bank in t.values.values() for t in self.rs.tables.values())
 
     def steps(self) -> list[str]:
         """What to bring or update, and who keeps it, for each input an undetermined decision (or an

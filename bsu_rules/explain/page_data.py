@@ -77,6 +77,7 @@ WORDS: dict[str, dict[str, str]] = {
         "because": ", karena {}", "no_number": ", karena tidak ada nomor rekening yang tercatat",
         "no_number_too": "; tidak ada nomor rekening yang tercatat",
         "not_state": ", karena bank yang tercatat, {}, tidak dikenali sebagai bank penyalur milik negara (Himbara)",
+        "other_bank": ", karena bank yang tercatat, {}, bukan bank penyalur milik negara (Himbara)",
         "unpaid": "tidak dibayarkan untuk {this}, karena NIK yang sama sudah dibayar melalui {paid}: "
                   "satu NIK hanya dibayar satu kali.",
         "this_kpj": "KPJ {}", "this_card": "kartu ini", "paid_row": "baris {} pada berkas yang sama",
@@ -128,6 +129,7 @@ WORDS: dict[str, dict[str, str]] = {
         "no_number_too": "; no account number is on record",
         "not_state": ", because the bank on record, {}, is not recognised as one of the state-owned banks (Himbara) "
                      "that pay out",
+        "other_bank": ", because the bank on record, {}, is not one of the state-owned banks (Himbara) that pay out",
         "unpaid": "not paid under {this}, because the same NIK is already paid under {paid}: "
                   "one NIK is paid only once.",
         "this_kpj": "KPJ {}", "this_card": "this card", "paid_row": "row {} of the same file",
