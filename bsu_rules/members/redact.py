@@ -388,11 +388,11 @@ def mask_typed(text: str) -> str:
     characters) and however they are written (``³²⁰⁴``, ``③②⓪④``: what reads as a digit counts as
     one, and so does a letter typed for the digit it looks like in a word of digits, ``35O7``): no bank
     or person name holds ten digits, a NIK or an account number does."""
-    if len(text) < 10:
-        return text
+    if len(text) < 10 or (text.isascii() and text.encode("ascii").translate(_SHAPE).count(32) > len(text) - 10):
+        return text  # most names hold no digit: looked at once, in C
     view = _LOOKALIKE_RUN.sub(_as_digits, text) if _LOOKALIKE.search(text) else text
     if not _TEN_DIGITS.match(view) if view.isascii() else sum(map(str.isdigit, view)) < 10:
-        return text  # most names hold no digit: looked at once, in C
+        return text  # fewer than ten digits, the letters typed for one read as one
     masked = mask_identifiers(view)
     if sum(map(str.isdigit, masked)) >= 10:
         masked = _hide_digits(masked)
@@ -406,6 +406,8 @@ _LOOKALIKE_RUN = re.compile(r"\b[0-9OoIl]*[0-9][0-9OoIl]*\b")
 """A word of ASCII digits with letters typed for the digits they look like (``35O71OO1O19OOOO3``), which
 ``mask_typed`` reads as digits: a NIK typed so keeps no more of itself than one typed right."""
 _READ_AS = str.maketrans("OoIl", "0011")
+_SHAPE = bytes(ord("0") if c in b"0123456789" else ord("O") if c in b"OoIl" else ord(" ") for c in range(256))
+"""Each ASCII character as ``0`` (a digit), ``O`` (a letter typed for one) or a space."""
 
 
 def _as_digits(found: re.Match[str]) -> str:
@@ -417,11 +419,12 @@ def few_digits(text: str) -> bool:
     one: ``mask_typed`` leaves it, and any part of it, as it is (several texts, joined, looked at once)."""
     if not text.isascii():
         return False
-    raw = text.encode("ascii")
-    if len(raw) - len(raw.translate(None, b"0123456789OoIl")) < 10:  # counted in C
+    shape = text.encode("ascii").translate(_SHAPE)  # counted in C
+    if shape.count(32) > len(shape) - 10:  # spaces: neither a digit nor a letter like one
         return True
-    read = _LOOKALIKE_RUN.sub(_as_digits, text).encode("ascii")
-    return len(read) - len(read.translate(None, b"0123456789")) < 10
+    if b"0O" in shape or b"O0" in shape:  # a letter beside a digit: perhaps typed for one (``_LOOKALIKE``)
+        shape = _LOOKALIKE_RUN.sub(_as_digits, text).encode("ascii").translate(_SHAPE)
+    return shape.count(48) < 10  # "0": the digits
 
 
 def mask_logged(text: str) -> str:
