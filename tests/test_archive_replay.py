@@ -1552,3 +1552,32 @@ def test_a_lone_surrogate_an_edited_line_holds_is_reported_escaped_never_a_crash
     assert main(["verify", str(log), "--format", form]) == 1
     said = capsys.readouterr().out
     assert "\\ud800" in said and "\ud800" not in said and ("line 3" in said or '"line": 3' in said), said
+
+
+@pytest.mark.parametrize("edit", ["wage", "added", "left out"])
+def test_inputs_edited_and_the_chain_rebuilt_are_an_error_when_replayed_against_the_snapshot(
+        tmp_path: Path, archive: Path, edit: str) -> None:
+    """Replayed against a member snapshot, a line is decided from the snapshot's record with its input hash: inputs
+    edited on the line (a wage lowered, a field added or left out), its chain rebuilt, were never looked at, and the
+    falsified record of what was decided on replayed identical, exit 0. They are now compared with what the log
+    keeps of that record: the line is an error."""
+    log = tmp_path / "d.jsonl"
+    write_log(log, "bsu-2022", RECORDS[:3])
+    prev, lines = "0" * 64, []
+    for i, line in enumerate(log.read_text("utf-8").splitlines()):
+        env = json.loads(line)
+        if i == 1:
+            inputs = env["inputs"]
+            if edit == "wage":
+                inputs["wages"] = [{**w, "amount": 1_000_000} for w in inputs["wages"]]
+            elif edit == "added":
+                inputs["deceased_on"] = "2030-01-01"
+            else:
+                del inputs["birth_date"]
+        env["seq"], env["prev"] = len(lines) + 1, prev
+        env["hash"] = prev = entry_hash(env)
+        lines.append(canonical_json(env) + "\n")
+    log.write_text("".join(lines), "utf-8")
+    report = replay(log, archive, members=EXAMPLES)
+    assert not report.ok and report.counts["error"] == 1 and report.counts["identical"] == 2, report.summary()
+    assert "the logged inputs are not what the log keeps" in " ".join(i.reason for i in report.items)

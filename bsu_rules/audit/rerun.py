@@ -34,12 +34,22 @@ from bsu_rules.audit.comparison import (
     masked,
 )
 from bsu_rules.audit.replay_report import ReplayItem, ReplayReport, Status
-from bsu_rules.audit.snapshot import KEY_ENV, Members, key_id, members_by_hash, pseudonym, warn_published
+from bsu_rules.audit.snapshot import (
+    KEY_ENV,
+    Members,
+    kept_fields,
+    key_id,
+    logged_inputs,
+    members_by_hash,
+    pseudonym,
+    warn_published,
+)
 from bsu_rules.decisions import Decision, mask_logged
 from bsu_rules.errors import Code, InputError, OutOfForce
 from bsu_rules.evaluators.scalar import ENGINE
 from bsu_rules.members import Member, Record, parse_record
 from bsu_rules.members.decode import MAX_RECORD
+from bsu_rules.members.parse import record_json
 from bsu_rules.members.redact import beside_hashes, clipped
 from bsu_rules.ruleset.model import RuleSet
 
@@ -287,7 +297,8 @@ def _replay_line(line: Line, archive: str | Path, snapshot: dict[str, Member],
             return ReplayItem(n, Status.ERROR, reason=f"the logged inputs, which the decision was made on, do not "
                               f"validate under the contract of this engine (one that refuses what an earlier one "
                               f"took, such as a regency code that names no place, or a line edited): {exc}", **head)
-    if source == "snapshot" and (forged := _not_the_record(env, member, keyed, key)) is not None:
+    if source == "snapshot" and (forged := _not_the_record(env, member, keyed, key, ruleset,
+                                                           len(line.raw) > MAX_RECORD)) is not None:
         return ReplayItem(n, Status.ERROR, reason=forged, **head)
     try:
         new = ruleset.plan(date.fromisoformat(on)).decide(member, input_sha256=digest, hints=_hinted(old))
@@ -334,10 +345,12 @@ def _unchecked(status: Status, engine: object, old: dict[str, Any], new: Decisio
     return ""
 
 
-def _not_the_record(env: dict[str, Any], member: Record, keyed: str | None, key: str | bytes | None) -> str | None:
+def _not_the_record(env: dict[str, Any], member: Record, keyed: str | None, key: str | bytes | None,
+                    ruleset: RuleSet, big: bool = False) -> str | None:
     """Why a line cannot be about the snapshot record its input hash names (None if it can): it names
-    another NIK (or pseudonym), or another key than the one its keyed hash was made with; only a line
-    edited and its chain rebuilt says so."""
+    another NIK (or pseudonym), or another key than the one its keyed hash was made with, or (a log of full NIKs)
+    its inputs are not what the log keeps of that record (``big``: the line is larger than a record may be); only
+    a line edited and its chain rebuilt says so."""
     claimed = env.get("pseudonym_key")
     if claimed is not None and keyed is not None and claimed != keyed:
         return (f"the line says its NIK was pseudonymised with key {_fingerprint(claimed)}, but its input hash is "
@@ -351,7 +364,29 @@ def _not_the_record(env: dict[str, Any], member: Record, keyed: str | None, key:
     if _get(env, "inputs", "nik") != kept:
         return ("the logged inputs name another NIK than the snapshot's record with the decision's input hash: "
                 "the line was edited and its chain rebuilt")
+    if claimed is None and not _kept_of(env["inputs"], member, ruleset, big):
+        return ("the logged inputs are not what the log keeps of the snapshot's record with the decision's input hash "
+                "(a value differs, or is added or left out): the line was edited and its chain rebuilt")
     return None
+
+
+def _kept_of(inputs: Any, member: Record, ruleset: RuleSet, big: bool) -> bool:
+    """Whether a log's inputs are what it keeps of ``member`` (``snapshot.logged_inputs``: the fields the rule set
+    reads, identifiers masked): both masked as this engine masks them, so a line an earlier engine logged, which
+    masked less, is still found to be of its record; ``big``: they are measured before they are read."""
+    if not isinstance(inputs, dict) or (big and _size(inputs) > MAX_RECORD):
+        return False
+    fields = _KEPT.get(ruleset.sha256)
+    if fields is None:
+        fields = _KEPT[ruleset.sha256] = kept_fields(ruleset)
+    try:
+        return logged_inputs(inputs, fields, None) == logged_inputs(orjson.loads(record_json(member)), fields, None)
+    except (AttributeError, KeyError, TypeError):  # an edited line's inputs, not of a record's shape
+        return False
+
+
+_KEPT: dict[str, list[tuple[str, ...]]] = {}
+"""The member fields a log keeps under each rule set replayed (``snapshot.kept_fields``), by its sha256."""
 
 
 _NIK = operator.attrgetter("nik")
