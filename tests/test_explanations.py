@@ -2579,3 +2579,17 @@ def test_no_words_a_page_says_in_code_hold_a_slash_a_voice_reads() -> None:
         found += [(path.name, n.value) for n in ast.walk(tree) if isinstance(n, ast.Constant)
                   and isinstance(n.value, str) and id(n) not in docstrings and _SLASHED.search(n.value)]
     assert found == []
+
+
+def test_missing_contribution_records_are_asked_for_and_paying_now_is_not_advised() -> None:
+    """A record without contributions is undetermined for want of the records: the page asks for them and says a
+    payment made now changes nothing (it told the worker to have the contributions "billed and paid", which no
+    payment after the data date can do)."""
+    rs, on, record = _eligible("bsu-2022")
+    d = rs.plan(on).decide(parse_member({k: v for k, v in record.items() if k != "contributions"}))
+    assert d.outcome.value == "undetermined" and "member.contributions" in d.missing, d.missing
+    en, id_ = render_text(d, rs, "en", "worker"), render_text(d, rs, "id", "worker")
+    assert "contribution records (the months billed and the dates they were paid)" in en, en
+    assert "a payment made now does not change this decision" in en and "are billed and paid" not in en
+    assert "pembayaran yang dilakukan sekarang tidak mengubah keputusan ini" in id_ and "ditagihkan dan dibayar" \
+        not in id_, id_

@@ -41,7 +41,7 @@ compared as any other, and the line is ``different`` whichever engine it names (
 FIRST_ENGINE = "bsu-rules 0.1.0"
 """The engine, as a decision names it, that logged decisions before it wrote the ``LATER_FIELDS``."""
 RELEASED = (FIRST_ENGINE, "bsu-rules 0.2.0", "bsu-rules 0.3.0", "bsu-rules 0.4.0", "bsu-rules 0.5.0",
-            "bsu-rules 0.6.0", "bsu-rules 0.7.0")
+            "bsu-rules 0.6.0", "bsu-rules 0.7.0", "bsu-rules 0.8.0")
 """Every engine, as its decisions name it, that has been released (CHANGELOG.md's versions; every build before
 0.2.0 called itself 0.1.0): a logged decision naming another engine than these and the running one was not made by
 any (a line edited, its chain rebuilt), and a difference under it is no engine's drift."""
