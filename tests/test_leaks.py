@@ -351,6 +351,19 @@ def test_a_very_long_digit_run_is_hidden_in_time_proportional_to_its_length() ->
         assert time.process_time() - started < 5  # about 0.01 s; the quadratic form took 80, the last 2**40 steps
 
 
+def test_a_long_word_of_digits_and_letters_like_them_is_masked_in_time_proportional_to_its_length() -> None:
+    """Not a benchmark: reading the letters typed for digits (``l1l1…x``, a word of them ended by another letter)
+    took time in the square of the word's length (60 000 characters: 20 s) in a bank's name or a person's."""
+    import time
+
+    from bsu_rules.members.redact import few_digits, mask_typed
+
+    for text in ("l1" * 100_000 + "x", "x" + "1O" * 100_000, "O" * 200_000 + "1"):
+        started = time.process_time()
+        assert mask_typed(text) != text and not few_digits(text)
+        assert time.process_time() - started < 5  # about 0.1 s
+
+
 def test_a_set_value_of_thousands_of_digits_is_too_large_not_unreadable(capsys: pytest.CaptureFixture[str]) -> None:
     examples = str(Path(__file__).resolve().parents[1] / "examples" / "members.jsonl")
     assert main(["evaluate", "bsu-2022", examples, "--set", "wage_ceiling=" + "9" * 20_000]) == 2

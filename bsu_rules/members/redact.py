@@ -402,7 +402,7 @@ def mask_typed(text: str) -> str:
 
 
 _LOOKALIKE = re.compile(r"[0-9][OoIl]|[OoIl][0-9]")
-_LOOKALIKE_RUN = re.compile(r"\b[0-9OoIl]*[0-9][0-9OoIl]*\b")
+_LOOKALIKE_RUN = re.compile(r"\b(?=[0-9OoIl]*[0-9])[0-9OoIl]++\b")  # possessive: a word is read once
 """A word of ASCII digits with letters typed for the digits they look like (``35O71OO1O19OOOO3``), which
 ``mask_typed`` reads as digits: a NIK typed so keeps no more of itself than one typed right."""
 _READ_AS = str.maketrans("OoIl", "0011")
